@@ -1,0 +1,83 @@
+import { addExtension, Encoder } from 'cbor-x';
+import { AgentDBError } from './errors.js';
+import { DEFAULT_MAX_VALUE_BYTES, type ValidateOptions, type Value, validateValue } from './value.js';
+
+/**
+ * The value codec: CBOR (RFC 8949) through `cbor-x`, with plain maps for objects (no record
+ * extension), byte strings for `Uint8Array`, tag 1 for dates, tags 2/3 for bigints, and one private
+ * tag (20058) for `-0`, which CBOR integers cannot carry.
+ */
+const NEGATIVE_ZERO_TAG = 20058;
+
+class NegativeZero {}
+const negativeZero = new NegativeZero();
+
+addExtension({
+  Class: NegativeZero,
+  tag: NEGATIVE_ZERO_TAG,
+  encode(_instance: NegativeZero, encode: (v: unknown) => Uint8Array) {
+    return encode(0);
+  },
+  decode() {
+    return -0;
+  },
+});
+
+const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
+
+export interface EncodeOptions extends ValidateOptions {
+  /** Largest encoded size accepted, in bytes. Default 16 MiB. */
+  maxBytes?: number;
+}
+
+function replaceNegativeZero(v: unknown): unknown {
+  if (typeof v === 'number') return Object.is(v, -0) ? negativeZero : v;
+  if (Array.isArray(v)) return v.map(replaceNegativeZero);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(v)) out[k] = replaceNegativeZero(child);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * Validates and encodes a value. Throws `INVALID_VALUE` (naming the path) for anything that is not a
+ * storable `Value`, or when the encoding exceeds `maxBytes`.
+ *
+ * @example
+ * const bytes = encodeValue({ plan: ['search', 'answer'] });
+ * decodeValue(bytes); // { plan: ['search', 'answer'] }
+ */
+export function encodeValue(value: unknown, options: EncodeOptions = {}): Uint8Array {
+  const shape = validateValue(value, options);
+  const bytes: Uint8Array = encoder.encode(shape.hasNegativeZero ? replaceNegativeZero(value) : value);
+  const max = options.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  if (bytes.length > max) {
+    const path = options.name ?? 'value';
+    throw new AgentDBError('INVALID_VALUE', `${path} is ${bytes.length} bytes encoded; the limit is ${max}`, {
+      path,
+    });
+  }
+  return bytes;
+}
+
+/**
+ * Decodes bytes produced by `encodeValue`. Byte strings come back as plain `Uint8Array`s (not Node
+ * `Buffer`s), so a value read equals the value written. Undecodable bytes are `CORRUPTION`.
+ *
+ * @example
+ * decodeValue(encodeValue(-0)); // -0
+ */
+export function decodeValue(bytes: Uint8Array): Value {
+  // Decoding from a plain Uint8Array view makes cbor-x return byte strings as Uint8Array.
+  const view =
+    bytes.constructor === Uint8Array
+      ? bytes
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    return encoder.decode(view) as Value;
+  } catch (cause) {
+    throw new AgentDBError('CORRUPTION', `stored value cannot be decoded (${String(cause)})`, { cause });
+  }
+}

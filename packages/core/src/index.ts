@@ -1,0 +1,49 @@
+export { type Clock, readClock, systemClock } from './clock.js';
+export { decodeValue, type EncodeOptions, encodeValue } from './codec.js';
+export {
+  AgentDBError,
+  type ErrorCode,
+  type ErrorDetails,
+  invalidArgument,
+  isAgentDBError,
+} from './errors.js';
+export { newId } from './ids.js';
+export {
+  compareKeys,
+  type DecodedKey,
+  decodeKey,
+  describe,
+  type EncodedKey,
+  Key,
+  type KeyPart,
+  type KeyRange,
+  keySuccessor,
+  MAX_KEY_BYTES,
+  MAX_KEY_STRING_BYTES,
+  runRange,
+  SYSTEM_RUN_ID,
+  systemRange,
+  tagRange,
+  textPrefixRange,
+  validateKeyString,
+  validateRunId,
+} from './keys.js';
+export {
+  assertTypeTag,
+  type BuiltinTypeTag,
+  FIRST_EXTENSION_TAG,
+  LAST_EXTENSION_TAG,
+  registeredTypeTags,
+  registerTypeTag,
+  TypeTag,
+  typeTagName,
+} from './type-tag.js';
+export {
+  DEFAULT_MAX_VALUE_BYTES,
+  isValue,
+  MAX_VALUE_DEPTH,
+  type ValidateOptions,
+  type Value,
+  type ValueShape,
+  validateValue,
+} from './value.js';

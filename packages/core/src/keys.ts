@@ -1,0 +1,287 @@
+import { fromBufferKey, toBufferKey } from 'ordered-binary';
+import { invalidArgument } from './errors.js';
+import { assertTypeTag, TypeTag } from './type-tag.js';
+
+/**
+ * One element of a key tuple. Strings, numbers (finite; `-0` is stored as `0`), bigints and byte
+ * arrays. Byte order of encoded keys equals tuple order; within one position bytes sort before
+ * numbers/bigints, which sort before strings.
+ */
+export type KeyPart = string | number | bigint | Uint8Array;
+
+/** An encoded key: the bytes LMDB stores and orders. */
+export type EncodedKey = Uint8Array;
+
+/** A half-open byte range `[start, end)` of encoded keys. */
+export interface KeyRange {
+  readonly start: EncodedKey;
+  readonly end: EncodedKey;
+}
+
+/** A decoded key: who owns it and its user tuple. */
+export interface DecodedKey {
+  namespace: 'user' | 'system';
+  runId: string;
+  tag: number;
+  parts: KeyPart[];
+}
+
+/** Longest encoded key we accept (LMDB's own limit is 1,978 bytes). */
+export const MAX_KEY_BYTES = 1900;
+/** Longest string key part, in UTF-8 bytes. */
+export const MAX_KEY_STRING_BYTES = 512;
+/** The run id under which system records (the run index) live, in the system namespace. */
+export const SYSTEM_RUN_ID = 'system';
+
+// Namespaces are the first tuple element. User runs and system records can never collide because
+// they differ in this element, whatever the run id.
+const USER_NS = 'u';
+const SYSTEM_NS = 's';
+const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+// ordered-binary escapes U+0000–U+0004 only in strings under 64 chars and reads 0x00–0x03 as
+// terminators; forbidding them keeps every string part unambiguous and order-preserving.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
+const FORBIDDEN_KEY_CHARS = /[\u0000-\u0004]/;
+
+/**
+ * Throws `INVALID_ARGUMENT` unless `runId` is 1–64 characters of `[A-Za-z0-9_-]`.
+ *
+ * @example
+ * validateRunId('run-42'); // ok
+ * validateRunId('../etc'); // throws INVALID_ARGUMENT
+ */
+export function validateRunId(runId: unknown): asserts runId is string {
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    throw invalidArgument(
+      `run id ${describe(runId)} is invalid: use 1–64 characters from A–Z, a–z, 0–9, "_" and "-"`,
+    );
+  }
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` unless `s` is a usable string key part: 1–512 UTF-8 bytes, well-formed
+ * UTF-16, no U+0000–U+0004. `what` names the argument in the message.
+ *
+ * @example
+ * validateKeyString(userKey, 'kv key');
+ */
+export function validateKeyString(s: unknown, what = 'key'): asserts s is string {
+  if (typeof s !== 'string') throw invalidArgument(`${what} must be a string, got ${describe(s)}`);
+  if (s.length === 0) throw invalidArgument(`${what} must not be empty`);
+  const bytes = Buffer.byteLength(s, 'utf8');
+  if (bytes > MAX_KEY_STRING_BYTES) {
+    throw invalidArgument(`${what} is ${bytes} bytes of UTF-8; the limit is ${MAX_KEY_STRING_BYTES}`);
+  }
+  if (FORBIDDEN_KEY_CHARS.test(s)) throw invalidArgument(`${what} must not contain characters U+0000–U+0004`);
+  if (!s.isWellFormed()) throw invalidArgument(`${what} contains a lone surrogate (not well-formed UTF-16)`);
+}
+
+function validatePart(part: unknown, index: number): KeyPart {
+  switch (typeof part) {
+    case 'string':
+      validateKeyString(part, `key part ${index}`);
+      return part;
+    case 'number':
+      if (!Number.isFinite(part))
+        throw invalidArgument(`key part ${index} must be a finite number, got ${part}`);
+      return part === 0 ? 0 : part; // -0 would sort above every positive number
+    case 'bigint':
+      return part;
+    default:
+      if (part instanceof Uint8Array) return part;
+      throw invalidArgument(
+        `key part ${index} must be a string, number, bigint or Uint8Array, got ${describe(part)}`,
+      );
+  }
+}
+
+type Encodable = string | number | bigint | symbol;
+
+function toEncodable(part: KeyPart): Encodable {
+  // ordered-binary copies byte arrays raw, which would collide with its 0x00 separator; carrying them
+  // as hex in a symbol keeps byte order (hex preserves lexicographic order) and decodes unambiguously.
+  return part instanceof Uint8Array ? Symbol(Buffer.from(part).toString('hex')) : part;
+}
+
+function fromEncodable(part: unknown): KeyPart {
+  if (typeof part === 'symbol') return new Uint8Array(Buffer.from(part.description ?? '', 'hex'));
+  if (typeof part === 'string' || typeof part === 'number' || typeof part === 'bigint') return part;
+  throw invalidArgument(`key holds an unsupported part ${describe(part)}`);
+}
+
+function encodeTuple(tuple: Encodable[]): EncodedKey {
+  let bytes: Uint8Array;
+  try {
+    bytes = toBufferKey(tuple);
+  } catch {
+    throw invalidArgument(`key is too long: the encoded limit is ${MAX_KEY_BYTES} bytes`);
+  }
+  if (bytes.length > MAX_KEY_BYTES) {
+    throw invalidArgument(`key is ${bytes.length} bytes encoded; the limit is ${MAX_KEY_BYTES}`);
+  }
+  return bytes;
+}
+
+function tuple(ns: string, runId: string, tag: number, parts: readonly unknown[]): Encodable[] {
+  const out: Encodable[] = [ns, runId, tag];
+  for (let i = 0; i < parts.length; i++) out.push(toEncodable(validatePart(parts[i], i)));
+  return out;
+}
+
+function userKey(tag: number, runId: unknown, parts: readonly unknown[]): EncodedKey {
+  validateRunId(runId);
+  return encodeTuple(tuple(USER_NS, runId, tag, parts));
+}
+
+/**
+ * Key builders. Every key is `(namespace, runId, typeTag, ...userKey)` encoded with `ordered-binary`.
+ *
+ * @example
+ * Key.kv('run-1', 'plan');             // a KV entry
+ * Key.event('run-1', 0);               // the first event of run-1
+ * Key.of(0x10, 'run-1', 'queue', 7);   // an extension's key (register 0x10 first)
+ */
+export const Key = {
+  /** The key of KV entry `key` in `runId`. @example Key.kv('run-1', 'plan') */
+  kv(runId: string, key: string): EncodedKey {
+    validateKeyString(key, 'kv key');
+    return userKey(TypeTag.KV, runId, [key]);
+  },
+  /** The key of event `sequence` in `runId`. @example Key.event('run-1', 0) */
+  event(runId: string, sequence: number): EncodedKey {
+    if (!Number.isSafeInteger(sequence) || sequence < 0) {
+      throw invalidArgument(`event sequence must be a non-negative integer, got ${describe(sequence)}`);
+    }
+    return userKey(TypeTag.Event, runId, [sequence]);
+  },
+  /** The key of state cell `name` in `runId`. @example Key.state('run-1', 'phase') */
+  state(runId: string, name: string): EncodedKey {
+    validateKeyString(name, 'state cell name');
+    return userKey(TypeTag.State, runId, [name]);
+  },
+  /** A trace-store key in `runId`. @example Key.trace('run-1', 'trace', id) */
+  trace(runId: string, ...parts: KeyPart[]): EncodedKey {
+    return userKey(TypeTag.Trace, runId, parts);
+  },
+  /** A run-index key, in the reserved system namespace. @example Key.run('record', runId) */
+  run(...parts: KeyPart[]): EncodedKey {
+    return encodeTuple(tuple(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, parts));
+  },
+  /** A key under any registered tag, extensions included. @example Key.of(0x10, 'run-1', 'q', 0) */
+  of(tag: number, runId: string, ...parts: KeyPart[]): EncodedKey {
+    assertTypeTag(tag);
+    return userKey(tag, runId, parts);
+  },
+};
+
+function prefixBytes(prefix: EncodedKey, last: number): KeyRange {
+  const end = new Uint8Array(prefix.length + 1);
+  end.set(prefix);
+  end[prefix.length] = last;
+  return { start: prefix, end };
+}
+
+/**
+ * Every key of `runId`, across all TypeTags (extensions included): one contiguous range, so a whole
+ * run is deleted with one range delete. `run1` and `run10` never overlap.
+ *
+ * @example
+ * for await (const { key } of db.scan(runRange('run-1'))) …
+ */
+export function runRange(runId: string): KeyRange {
+  validateRunId(runId);
+  const base = encodeTuple([USER_NS, runId]);
+  // Keys of the run continue `base` with the 0x00 separator; `base` + 0x01 bounds them exactly.
+  const start = new Uint8Array(base.length + 1);
+  start.set(base);
+  return { start, end: prefixBytes(base, 0x01).end };
+}
+
+/**
+ * Every key of one TypeTag in `runId`, optionally narrowed to a tuple prefix: `('by-tag', 'a')`
+ * covers `('by-tag', 'a', …)` and never `('by-tag', 'a__b', …)`.
+ *
+ * @example
+ * tagRange('run-1', TypeTag.Trace, 'by-tag', 'urgent');
+ */
+export function tagRange(runId: string, tag: number, ...prefix: KeyPart[]): KeyRange {
+  assertTypeTag(tag);
+  return prefixBytes(userKey(tag, runId, prefix), 0x01);
+}
+
+/** Like `tagRange`, for the system namespace (the run index). @example systemRange('by-status', 'active') */
+export function systemRange(...prefix: KeyPart[]): KeyRange {
+  return prefixBytes(encodeTuple(tuple(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, prefix)), 0x01);
+}
+
+/**
+ * Keys of one tag and tuple prefix whose next part is a string starting with `text` (a KV `list`
+ * with `prefix`). `text` must be non-empty.
+ *
+ * @example
+ * textPrefixRange('run-1', TypeTag.KV, [], 'user:');
+ */
+export function textPrefixRange(
+  runId: string,
+  tag: number,
+  prefix: readonly KeyPart[],
+  text: string,
+): KeyRange {
+  assertTypeTag(tag);
+  validateKeyString(text, 'prefix');
+  // Continuations of a string are UTF-8 bytes (≤ 0xF4) or the 0x00 separator, all below 0xFF.
+  return prefixBytes(userKey(tag, runId, [...prefix, text]), 0xff);
+}
+
+/**
+ * The least encoded key strictly greater than `key`: start a scan here to resume after `key`.
+ *
+ * @example
+ * db.scan({ start: keySuccessor(Key.kv(run, lastSeen)), end: range.end });
+ */
+export function keySuccessor(key: EncodedKey): EncodedKey {
+  return prefixBytes(key, 0x00).end;
+}
+
+/**
+ * Decodes an encoded key back into its owner and tuple. A bigint part that a double represents exactly
+ * decodes as a number.
+ *
+ * @example
+ * decodeKey(Key.kv('run-1', 'plan')); // { namespace: 'user', runId: 'run-1', tag: 1, parts: ['plan'] }
+ */
+export function decodeKey(key: EncodedKey): DecodedKey {
+  let raw: unknown;
+  try {
+    raw = fromBufferKey(Buffer.from(key.buffer, key.byteOffset, key.length));
+  } catch (cause) {
+    throw invalidArgument(`bytes are not an AgentDB key (${String(cause)})`);
+  }
+  if (!Array.isArray(raw) || raw.length < 3) throw invalidArgument('bytes are not an AgentDB key');
+  const [ns, runId, tag, ...rest] = raw as unknown[];
+  if ((ns !== USER_NS && ns !== SYSTEM_NS) || typeof runId !== 'string' || typeof tag !== 'number') {
+    throw invalidArgument('bytes are not an AgentDB key');
+  }
+  return { namespace: ns === USER_NS ? 'user' : 'system', runId, tag, parts: rest.map(fromEncodable) };
+}
+
+/**
+ * Byte-wise comparison of encoded keys (the order LMDB uses).
+ *
+ * @example
+ * compareKeys(Key.event(r, 1), Key.event(r, 2)) < 0; // true
+ */
+export function compareKeys(a: EncodedKey, b: EncodedKey): number {
+  return Buffer.compare(a, b);
+}
+
+/** A short description of an unexpected argument for error messages. */
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  if (v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return `an object (${v.constructor?.name ?? 'null prototype'})`;
+}

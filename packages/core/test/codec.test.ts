@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type AgentDBError,
+  decodeValue,
+  encodeValue,
+  isAgentDBError,
+  isValue,
+  type Value,
+} from '../src/index.js';
+
+const roundTrip = (v: unknown) => decodeValue(encodeValue(v));
+
+describe('value codec', () => {
+  const kinds: [string, Value][] = [
+    ['null', null],
+    ['true', true],
+    ['false', false],
+    ['zero', 0],
+    ['negative zero', -0],
+    ['integer', 42],
+    ['negative', -7],
+    ['float', 3.25],
+    ['max safe integer', Number.MAX_SAFE_INTEGER],
+    ['large double', 1e300],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['small bigint', 1n],
+    ['negative bigint', -5n],
+    ['huge bigint', 2n ** 100n],
+    ['empty string', ''],
+    ['unicode string', 'héllo 🌍'],
+    ['bytes', new Uint8Array([0, 1, 255])],
+    ['empty bytes', new Uint8Array(0)],
+    ['date', new Date(1_700_000_000_123)],
+    ['array', [1, 'a', null, [2]]],
+    ['object', { a: { b: [true, -0, 2n, new Date(5)] }, 'weird key': 1 }],
+    ['empty object', {}],
+  ];
+
+  it.each(kinds)('round-trips %s exactly', (_name, value) => {
+    const back = roundTrip(value);
+    expect(back).toStrictEqual(value);
+    if (typeof value === 'number') expect(Object.is(back, value)).toBe(true);
+    if (value instanceof Uint8Array) expect((back as Uint8Array).constructor).toBe(Uint8Array);
+  });
+
+  it('round-trips random values', () => {
+    const value = fc.letrec<{ v: Value }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double(),
+        fc.bigInt(),
+        fc.string(),
+        fc.uint8Array().map((b) => new Uint8Array(b)),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie('v')),
+        fc.dictionary(
+          fc.string().filter((k) => k !== '__proto__'),
+          tie('v'),
+          { noNullPrototype: true },
+        ),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(roundTrip(v)).toStrictEqual(v);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('accepts objects without a prototype and decodes them as plain objects', () => {
+    const o = Object.assign(Object.create(null) as Record<string, Value>, { a: 1 });
+    expect(roundTrip(o)).toEqual({ a: 1 });
+  });
+});
+
+describe('bad values', () => {
+  class Thing {
+    x = 1;
+  }
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  let deep: unknown = 1;
+  for (let i = 0; i < 600; i++) deep = [deep];
+  const sparse: number[] = [];
+  sparse[0] = 1;
+  sparse[2] = 3;
+
+  const cases: [string, unknown, string][] = [
+    ['undefined', undefined, 'value'],
+    ['a function', { steps: [1, 2, 3, { fn: () => 1 }] }, 'value.steps[3].fn'],
+    ['a symbol', [Symbol('x')], 'value[0]'],
+    ['a class instance', { t: new Thing() }, 'value.t'],
+    ['a Map', new Map(), 'value'],
+    ['a Set', { s: new Set([1]) }, 'value.s'],
+    ['an invalid date', { d: new Date(Number.NaN) }, 'value.d'],
+    ['a cycle', cyclic, 'value.self'],
+    ['a sparse array', sparse, 'value[1]'],
+    ['a __proto__ key', JSON.parse('{"ok":{"__proto__":1}}'), 'value.ok.__proto__'],
+    ['nesting deeper than 512', deep, 'value'],
+    ['an odd field name', { 'a b': undefined }, 'value["a b"]'],
+    ['a typed array other than Uint8Array', new Float32Array(2), 'value'],
+  ];
+
+  it.each(cases)('%s → INVALID_VALUE naming the path', (_name, value, path) => {
+    try {
+      encodeValue(value);
+      expect.unreachable();
+    } catch (e) {
+      expect(isAgentDBError(e, 'INVALID_VALUE')).toBe(true);
+      expect((e as AgentDBError).path?.startsWith(path)).toBe(true);
+      expect((e as AgentDBError).message).toContain(path);
+    }
+    expect(isValue(value)).toBe(false);
+  });
+
+  it('names the root the caller chose', () => {
+    expect(() => encodeValue({ steps: [0, 1, 2, { fn: () => 0 }] }, { name: 'payload' })).toThrow(
+      'INVALID_VALUE: payload.steps[3].fn is a function',
+    );
+  });
+
+  it('refuses non-finite numbers only when asked', () => {
+    expect(() => encodeValue(Number.NaN)).not.toThrow();
+    expect(() => encodeValue({ n: Number.NaN }, { finiteNumbers: true })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE', path: 'value.n' }),
+    );
+  });
+
+  it('enforces the size limit on the encoded bytes', () => {
+    expect(() => encodeValue('x'.repeat(2000), { maxBytes: 1000 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+    expect(() => encodeValue('x'.repeat(900), { maxBytes: 1000 })).not.toThrow();
+  });
+
+  it('reports undecodable bytes as CORRUPTION', () => {
+    expect(() => decodeValue(new Uint8Array([0xff, 0xff, 0xff]))).toThrowError(
+      expect.objectContaining({ code: 'CORRUPTION' }),
+    );
+  });
+});
