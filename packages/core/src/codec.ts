@@ -63,6 +63,17 @@ export function encodeValue(value: unknown, options: EncodeOptions = {}): Uint8A
 }
 
 /**
+ * Encodes a value the caller built itself and knows to be valid (no validation walk, no size limit).
+ * For internal records such as the commit log; user input goes through `encodeValue`.
+ *
+ * @example
+ * encodeTrusted([1, 'run-1', [new Uint8Array([1])]]);
+ */
+export function encodeTrusted(value: Value): Uint8Array {
+  return encoder.encode(value);
+}
+
+/**
  * Decodes bytes produced by `encodeValue`. Byte strings come back as plain `Uint8Array`s (not Node
  * `Buffer`s), so a value read equals the value written. Undecodable bytes are `CORRUPTION`.
  *

@@ -1,5 +1,5 @@
 export { type Clock, readClock, systemClock } from './clock.js';
-export { decodeValue, type EncodeOptions, encodeValue } from './codec.js';
+export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue } from './codec.js';
 export {
   AgentDBError,
   type ErrorCode,
@@ -20,6 +20,7 @@ export {
   keySuccessor,
   MAX_KEY_BYTES,
   MAX_KEY_STRING_BYTES,
+  runIdOfKey,
   runRange,
   SYSTEM_RUN_ID,
   systemRange,

@@ -266,6 +266,21 @@ export function decodeKey(key: EncodedKey): DecodedKey {
 }
 
 /**
+ * The run id a user key belongs to, read straight from the bytes (no full decode): `undefined` for
+ * system keys and for bytes that are not an AgentDB user key. The commit log uses it on every write.
+ *
+ * @example
+ * runIdOfKey(Key.kv('run-1', 'plan')); // 'run-1'
+ */
+export function runIdOfKey(key: EncodedKey): string | undefined {
+  // Layout: 'u' 0x00 <run id: ASCII, no 0x00> 0x00 …
+  if (key[0] !== 0x75 || key[1] !== 0x00) return undefined;
+  const end = key.indexOf(0x00, 2);
+  if (end < 3) return undefined;
+  return Buffer.from(key.buffer, key.byteOffset + 2, end - 2).toString('latin1');
+}
+
+/**
  * Byte-wise comparison of encoded keys (the order LMDB uses).
  *
  * @example

@@ -6,6 +6,7 @@ import {
   Key,
   type KeyPart,
   keySuccessor,
+  runIdOfKey,
   runRange,
   TypeTag,
   tagRange,
@@ -189,5 +190,18 @@ describe('bad keys', () => {
   it('accepts the limits exactly', () => {
     expect(() => Key.kv('x'.repeat(64), 'é'.repeat(256))).not.toThrow();
     expect(() => Key.kv('_-aZ09', '\u0005 ok')).not.toThrow();
+  });
+});
+
+describe('runIdOfKey', () => {
+  it('reads the run id of any user key and nothing from system keys', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), tuple, (runId, parts) => {
+        expect(runIdOfKey(Key.trace(runId, ...parts))).toBe(runId);
+      }),
+      { numRuns: 500 },
+    );
+    expect(runIdOfKey(Key.run('record', 'r'))).toBeUndefined();
+    expect(runIdOfKey(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
 });

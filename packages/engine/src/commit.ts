@@ -1,0 +1,176 @@
+import { AgentDBError, decodeValue, encodeValue, invalidArgument, runIdOfKey, type Value } from '@agentdb/core';
+import { decodeCommit, encodeCommit, type LoggedWrite } from './commit-log.js';
+import { checkKey, keyId } from './key-bytes.js';
+import type { WalRetention } from './options.js';
+import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
+import type { WriteScope } from './storage.js';
+import { expiryOf, type MutationContext, type PendingWrite, type TxContext, type TxState } from './transaction.js';
+
+/**
+ * The commit pipeline. Everything here runs synchronously inside one LMDB write transaction, which
+ * lmdb-js shares between every commit queued in the same event turn (group commit). Per transaction:
+ * validate reads and scans against the latest committed state, run commit-time mutations, then apply.
+ * Nothing is written for a transaction until all of its checks and mutations have succeeded, so a
+ * refused transaction leaves no trace in the shared batch.
+ */
+
+export type CommitOutcome =
+  | { kind: 'committed'; version: number; results: unknown[] }
+  | { kind: 'conflict'; keys: string[] }
+  | { kind: 'failed'; error: unknown };
+
+/** True when the scan's observed part of the range still holds exactly the keys and versions it saw. */
+function scanUnchanged(scope: WriteScope, s: TxState['scans'][number]): boolean {
+  let start = s.start;
+  let end = s.end;
+  if (!s.complete) {
+    const last = s.seen.at(-1);
+    if (last === undefined) return true; // nothing of the snapshot was looked at
+    // Observed only up to (and including) the last key pulled.
+    if (s.reverse) start = last.key;
+    else end = Buffer.concat([last.key, Buffer.from([0])]);
+  }
+  let i = 0;
+  for (const e of scope.range(start, end, s.reverse)) {
+    const seen = s.seen[i++];
+    if (seen === undefined || seen.version !== e.version || Buffer.compare(seen.key, e.key) !== 0) return false;
+  }
+  return i === s.seen.length;
+}
+
+function conflicts(scope: WriteScope, state: TxState): string[] | undefined {
+  for (const r of state.reads.values()) {
+    if ((scope.get(r.key)?.version ?? 0) !== r.version) return lockKeys(state);
+  }
+  for (const s of state.scans) if (!scanUnchanged(scope, s)) return lockKeys(state);
+  return undefined;
+}
+
+/** The in-process lock identities of everything a transaction depended on (for queued retries). */
+function lockKeys(state: TxState): string[] {
+  return [...state.reads.keys(), ...state.scans.map((s) => `range:${keyId(s.start)}`)];
+}
+
+function runMutations(scope: WriteScope, state: TxState, ctx: TxContext, now: number): { writes: PendingWrite[]; results: unknown[] } {
+  const writes = new Map(state.writes);
+  if (state.mutations.length === 0) return { writes: [...writes.values()], results: [] };
+  const read = (key: Buffer): Value | undefined => {
+    const pending = writes.get(keyId(key));
+    const stored = pending !== undefined ? pending.stored : (scope.get(key)?.stored ?? null);
+    return stored === null || isExpired(stored, now) ? undefined : decodeValue(entryValue(stored));
+  };
+  const mctx: MutationContext = {
+    get: (key) => read(checkKey(key)),
+    put: (key, value, opts) => {
+      const k = checkKey(key);
+      const expiresAt = expiryOf(opts, ctx.clock);
+      const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
+      writes.set(keyId(k), expiresAt === undefined ? { key: k, stored } : { key: k, stored, expiresAt });
+    },
+    delete: (key) => {
+      const k = checkKey(key);
+      writes.set(keyId(k), { key: k, stored: null });
+    },
+  };
+  const results: unknown[] = [];
+  for (const m of state.mutations) {
+    const out = m.fn(read(m.key), mctx) as unknown;
+    if (out instanceof Promise || typeof (out as { then?: unknown })?.then === 'function') {
+      throw invalidArgument('a mutation function must be synchronous and return { value, result }');
+    }
+    if (out === null || typeof out !== 'object' || !('value' in out)) {
+      throw invalidArgument('a mutation function must return { value, result } (value undefined deletes the key)');
+    }
+    const { value, result } = out as { value: Value | undefined; result: unknown };
+    if (value === undefined) writes.set(keyId(m.key), { key: m.key, stored: null });
+    else mctx.put(m.key, value);
+    results.push(result);
+  }
+  return { writes: [...writes.values()], results };
+}
+
+/**
+ * Applies a write set as one commit: next commit version from the meta counter, entries stamped with
+ * it, expiry-index entries, the commit-log record, and log retention. Returns the commit version.
+ */
+export function applyWrites(scope: WriteScope, writes: readonly PendingWrite[], now: number, retention: WalRetention): number {
+  const version = scope.metaGet('version') + 1;
+  scope.metaSet('version', version);
+  const runIds = new Set<string>();
+  const logged: LoggedWrite[] = [];
+  for (const w of writes) {
+    const runId = runIdOfKey(w.key);
+    if (runId !== undefined) runIds.add(runId);
+    if (w.stored === null) scope.remove(w.key);
+    else {
+      scope.put(w.key, w.stored, version);
+      if (w.expiresAt !== undefined) scope.ttlAdd(w.expiresAt, w.key);
+    }
+    logged.push({ key: w.key, stored: w.stored });
+  }
+  scope.logAppend(version, encodeCommit({ version, timestamp: now, runIds: [...runIds], writes: logged }));
+  const count = scope.metaGet('logCount') + 1;
+  scope.metaSet('logCount', count);
+  trimLog(scope, version, count, now, retention);
+  return version;
+}
+
+const TRIM_BATCH = 256;
+
+function trimLog(scope: WriteScope, version: number, count: number, now: number, retention: WalRetention): void {
+  if (retention === 'all') return;
+  let remove = 0;
+  let oldest: { version: number; record: Uint8Array }[] = [];
+  if ('commits' in retention) {
+    remove = Math.min(count - retention.commits, TRIM_BATCH);
+    if (remove <= 0) return;
+    oldest = scope.logOldest(remove);
+  } else {
+    if (version % 64 !== 0) return; // time-based trimming is checked every 64 commits
+    const cutoff = now - retention.ms;
+    for (const r of scope.logOldest(TRIM_BATCH * 4)) {
+      if (decodeCommit(r.record, r.version).timestamp >= cutoff) break;
+      oldest.push(r);
+    }
+    remove = oldest.length;
+    if (remove === 0) return;
+  }
+  for (const r of oldest) scope.logRemove(r.version);
+  scope.metaSet('logTrimmedThrough', oldest.at(-1)!.version);
+  scope.metaSet('logCount', count - oldest.length);
+}
+
+/** Validates, mutates and applies one transaction inside the shared write transaction. */
+export function commitInScope(scope: WriteScope, state: TxState, ctx: TxContext, now: number, retention: WalRetention): CommitOutcome {
+  const conflictKeys = conflicts(scope, state);
+  if (conflictKeys !== undefined) return { kind: 'conflict', keys: conflictKeys };
+  let prepared: { writes: PendingWrite[]; results: unknown[] };
+  try {
+    prepared = runMutations(scope, state, ctx, now);
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+  try {
+    const version = applyWrites(scope, prepared.writes, now, retention);
+    return { kind: 'committed', version, results: prepared.results };
+  } catch (cause) {
+    // Only storage failures reach here; lmdb-js aborts the whole batch for them.
+    throw new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
+  }
+}
+
+/** One sweep commit: deletes up to `limit` expired entries through the expiry index. */
+export function sweepInScope(scope: WriteScope, now: number, limit: number, retention: WalRetention): { deleted: number; more: boolean } {
+  const due = scope.ttlDue(now, limit);
+  const writes: PendingWrite[] = [];
+  for (const d of due) {
+    scope.ttlRemove(d.indexKey);
+    const current = scope.get(d.key);
+    // The index entry is stale if the key was deleted or rewritten with another (or no) expiry.
+    if (current !== undefined && entryExpiry(current.stored) === d.expiresAt) {
+      writes.push({ key: Buffer.from(d.key), stored: null });
+    }
+  }
+  if (writes.length > 0) applyWrites(scope, writes, now, retention);
+  return { deleted: writes.length, more: due.length === limit };
+}

@@ -1,0 +1,507 @@
+import { EventEmitter } from 'node:events';
+import {
+  AgentDBError,
+  type Clock,
+  type EncodedKey,
+  invalidArgument,
+  isAgentDBError,
+  type KeyRange,
+  readClock,
+  validateRunId,
+  type Value,
+} from '@agentdb/core';
+import { type CommitOutcome, commitInScope, sweepInScope } from './commit.js';
+import { type CommitRecord, decodeCommit, toCommitRecord } from './commit-log.js';
+import { checkKey } from './key-bytes.js';
+import { KeyLocks } from './key-locks.js';
+import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
+import { type Snapshot, Storage } from './storage.js';
+import {
+  checkScan,
+  type Entry,
+  liveEntry,
+  type ScanEntry,
+  type ScanOptions,
+  scanView,
+  Transaction,
+  type TxContext,
+  type TxState,
+} from './transaction.js';
+import { verifyStorage } from './verify.js';
+
+/** Options of `db.transaction`. */
+export interface TransactionOptions {
+  /** Attempts before `CONFLICT` (default: the database's `retries`, 10). */
+  retries?: number;
+  /** Give up with `TIMEOUT` once this many ms have passed (checked between steps; `fn` is never interrupted). */
+  timeoutMs?: number;
+  /** The run the primitive views bind to by default (`tx.runId`). */
+  runId?: string;
+}
+
+/** Options of `db.changes`. */
+export interface ChangesOptions {
+  /** Yield commits with a version above this. Default: from the oldest retained commit. */
+  since?: number;
+  /** Keep waiting for new commits (a live feed) until `signal` aborts or the database closes. */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Counters for operators. */
+export interface EngineStats {
+  /** Commits made by this process (read-only transactions are not commits). */
+  commits: number;
+  /** Conflicts detected at commit in this process. */
+  conflicts: number;
+  /** Transaction re-runs after a conflict. */
+  retries: number;
+  /** Transactions that ended in an error (user errors, CONFLICT, TIMEOUT …). */
+  aborts: number;
+  /** Expired entries deleted by sweeps in this process. */
+  expiredSwept: number;
+  /** The latest commit version in the database (all processes). */
+  version: number;
+  /** Retained commit-log records. */
+  logLength: number;
+  /** Highest commit version trimmed from the log by retention (0: the log is complete). */
+  logTrimmedThrough: number;
+  /** Data entries stored (expired-but-unswept included). */
+  entries: number;
+  /** Size of the data file in bytes (LMDB reuses free pages; it does not shrink). */
+  sizeBytes: number;
+  /**
+   * Entries read by this process through `get`/`getEntry`/`getMany`/`scan` (in and out of
+   * transactions), counting every entry a scan pulls. Tests use it to prove a query costs O(results).
+   */
+  reads: number;
+  /** Open snapshots (transactions and scans in progress). */
+  openSnapshots: number;
+  durability: Durability;
+  path: string;
+}
+
+const POLL_MS = 50;
+
+/**
+ * An AgentDB database: one LMDB environment in one directory, shared by every primitive.
+ *
+ * @example
+ * const db = await Database.open({ path: './agent-data' });
+ * await db.transaction(async (tx) => {
+ *   const n = Number((await tx.get(key)) ?? 0);
+ *   tx.put(key, n + 1);
+ * });
+ * await db.close();
+ */
+export class Database {
+  readonly #opts: ResolvedOptions;
+  readonly #storage: Storage;
+  readonly #locks = new KeyLocks();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #snapshots = new Set<Snapshot>();
+  readonly #commits = new EventEmitter();
+  readonly #ctx: TxContext;
+  readonly #sweeper: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  #sweeping: Promise<number> | undefined;
+  readonly #stats = { commits: 0, conflicts: 0, retries: 0, aborts: 0, expiredSwept: 0 };
+
+  private constructor(opts: ResolvedOptions, storage: Storage) {
+    this.#opts = opts;
+    this.#storage = storage;
+    this.#commits.setMaxListeners(0);
+    this.#ctx = {
+      snapshot: () => this.#snapshot(),
+      clock: opts.clock,
+      maxValueBytes: opts.maxValueBytes,
+      assertOpen: () => this.#assertOpen(),
+      assertWritable: () => {
+        if (this.#opts.readOnly) throw invalidArgument('this database was opened with readOnly: true; writes are refused');
+      },
+    };
+    if (opts.sweepIntervalMs > 0 && !opts.readOnly) {
+      this.#sweeper = setInterval(() => {
+        if (this.#closing === undefined) this.sweepExpired().catch(() => {});
+      }, opts.sweepIntervalMs);
+      this.#sweeper.unref();
+    }
+  }
+
+  /**
+   * Opens (creating if needed) a database. Without `path` it is temporary (`memory` durability) and
+   * removed on close.
+   *
+   * @example
+   * const db = await Database.open({ path: './data', durability: 'strict' });
+   * const scratch = await Database.open(); // memory mode
+   */
+  static async open(opts?: DatabaseOptions): Promise<Database> {
+    const resolved = resolveOptions(opts);
+    return new Database(resolved, Storage.open(resolved));
+  }
+
+  /** The directory holding the database (a temporary one in memory mode). @example db.path */
+  get path(): string {
+    return this.#storage.path;
+  }
+
+  /** The durability mode in force. @example db.durability // 'strict' */
+  get durability(): Durability {
+    return this.#opts.durability;
+  }
+
+  /** The clock the database uses for TTL and timestamps. @example const now = db.clock() */
+  get clock(): Clock {
+    return this.#opts.clock;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing !== undefined) throw new AgentDBError('CLOSED', 'the database is closed; open it again to use it');
+  }
+
+  #snapshot(): Snapshot {
+    const snap = this.#storage.snapshot();
+    this.#snapshots.add(snap);
+    return {
+      get: snap.get,
+      range: snap.range,
+      release: () => {
+        this.#snapshots.delete(snap);
+        snap.release();
+      },
+    };
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p);
+    const done = () => this.#inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Runs `fn` in an optimistic, serializable transaction and commits it. On a conflict `fn` is re-run
+   * on a fresh snapshot (jittered exponential backoff; retries of one key queue in-process), up to
+   * `retries` attempts, then `CONFLICT`. Errors thrown by `fn` abort it and propagate unchanged. `fn`
+   * may run more than once: keep side effects inside `tx`.
+   *
+   * @example
+   * const next = await db.transaction(async (tx) => {
+   *   const n = Number((await tx.get(counter)) ?? 0) + 1;
+   *   tx.put(counter, n);
+   *   return n;
+   * });
+   */
+  async transaction<T>(fn: (tx: Transaction) => T | Promise<T>, opts?: TransactionOptions): Promise<T> {
+    this.#assertOpen();
+    if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
+    const { retries, deadline, runId } = this.#txOptions(opts);
+    let release: (() => void) | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const state: TxState = { reads: new Map(), scans: [], writes: new Map(), mutations: [], running: true };
+        const tx = new Transaction(this.#ctx, state, runId);
+        let result: T;
+        let outcome: CommitOutcome | 'read-only';
+        try {
+          result = await fn(tx);
+          state.running = false;
+          this.#checkDeadline(deadline);
+          outcome = await this.#commit(state);
+        } catch (error) {
+          state.running = false;
+          for (const m of state.mutations) m.handle.fail(error);
+          throw error;
+        } finally {
+          state.running = false;
+          tx.release();
+        }
+        if (outcome === 'read-only') return result;
+        if (outcome.kind === 'committed') {
+          state.mutations.forEach((m, i) => {
+            m.handle.settle(outcome.results[i]);
+          });
+          return result;
+        }
+        if (outcome.kind === 'failed') {
+          for (const m of state.mutations) m.handle.fail(outcome.error);
+          throw outcome.error;
+        }
+        this.#stats.conflicts++;
+        const conflict = new AgentDBError('CONFLICT', `transaction lost ${attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`, {
+          attempts: attempt,
+        });
+        for (const m of state.mutations) m.handle.fail(conflict);
+        if (attempt >= retries) throw conflict;
+        this.#stats.retries++;
+        // Queue behind other retries of the same keys (holding the union of what we depend on).
+        const previous = release;
+        release = undefined;
+        previous?.();
+        release = await this.#withDeadline(this.#locks.acquire(outcome.keys), deadline, (r) => r());
+        await this.#withDeadline(backoff(attempt), deadline);
+      }
+    } catch (error) {
+      this.#stats.aborts++;
+      throw error;
+    } finally {
+      release?.();
+    }
+  }
+
+  #txOptions(opts: TransactionOptions | undefined): { retries: number; deadline: number | undefined; runId: string | undefined } {
+    if (opts === undefined) return { retries: this.#opts.retries, deadline: undefined, runId: undefined };
+    if (opts === null || typeof opts !== 'object') throw invalidArgument('transaction options must be an object');
+    const { retries = this.#opts.retries, timeoutMs, runId } = opts;
+    if (!Number.isSafeInteger(retries) || retries < 1) throw invalidArgument(`retries must be a positive integer, got ${String(retries)}`);
+    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))) {
+      throw invalidArgument(`timeoutMs must be a positive number, got ${String(timeoutMs)}`);
+    }
+    if (runId !== undefined) validateRunId(runId);
+    return { retries, deadline: timeoutMs === undefined ? undefined : performance.now() + timeoutMs, runId };
+  }
+
+  #checkDeadline(deadline: number | undefined): void {
+    if (deadline !== undefined && performance.now() > deadline) {
+      throw new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
+    }
+  }
+
+  async #withDeadline<R>(p: Promise<R>, deadline: number | undefined, abandon?: (r: R) => void): Promise<R> {
+    if (deadline === undefined) return p;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed')),
+        Math.max(0, deadline - performance.now()),
+      );
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } catch (error) {
+      if (abandon !== undefined) p.then(abandon, () => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #commit(state: TxState): Promise<CommitOutcome | 'read-only'> {
+    if (state.writes.size === 0 && state.mutations.length === 0) return 'read-only';
+    this.#assertOpen();
+    const now = readClock(this.#opts.clock);
+    const outcome = await this.#track(
+      this.#storage.write((scope) => commitInScope(scope, state, this.#ctx, now, this.#opts.walRetention)),
+    ).catch((cause: unknown) => {
+      throw isAgentDBError(cause) ? cause : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
+    });
+    if (outcome.kind === 'committed') {
+      if (this.#opts.durability === 'strict') await this.#track(this.#storage.flushed());
+      this.#stats.commits++;
+      this.#commits.emit('commit', outcome.version);
+    }
+    return outcome;
+  }
+
+  /**
+   * The value at `key` now, or `undefined` (a snapshot read outside any transaction).
+   *
+   * @example
+   * await db.get(Key.kv(run, 'plan'));
+   */
+  async get(key: EncodedKey): Promise<Value | undefined> {
+    return (await this.getEntry(key))?.value;
+  }
+
+  /**
+   * The value at `key` with its version and expiry, or `undefined`.
+   *
+   * @example
+   * const { value, version } = (await db.getEntry(Key.state(run, 'phase')))!;
+   */
+  async getEntry(key: EncodedKey): Promise<Entry | undefined> {
+    this.#assertOpen();
+    const raw = this.#storage.readLatest(checkKey(key));
+    return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, readClock(this.#opts.clock));
+  }
+
+  /**
+   * Reads several keys from one consistent snapshot.
+   *
+   * @example
+   * const [a, b] = await db.getMany([Key.kv(run, 'a'), Key.kv(run, 'b')]);
+   */
+  async getMany(keys: readonly EncodedKey[]): Promise<(Value | undefined)[]> {
+    this.#assertOpen();
+    if (!Array.isArray(keys)) throw invalidArgument('getMany needs an array of keys');
+    const checked = keys.map(checkKey);
+    const now = readClock(this.#opts.clock);
+    const snap = this.#snapshot();
+    try {
+      return checked.map((k) => {
+        const raw = snap.get(k);
+        return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, now)?.value;
+      });
+    } finally {
+      snap.release();
+    }
+  }
+
+  /**
+   * Entries in `range` from one snapshot, outside any transaction.
+   *
+   * @example
+   * for await (const { key, value } of db.scan(runRange(run), { limit: 100 })) …
+   */
+  async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
+    this.#assertOpen();
+    const { range: r, limit, reverse } = checkScan(range, opts);
+    const now = readClock(this.#opts.clock);
+    const snap = this.#snapshot();
+    try {
+      for (const e of scanView(snap, r, limit, reverse, now)) {
+        yield e;
+        this.#assertOpen();
+      }
+    } finally {
+      snap.release();
+    }
+  }
+
+  /**
+   * The ordered history of commits, from the commit log. With `follow`, waits for new commits
+   * (in this and other processes) until `signal` aborts or the database closes.
+   *
+   * @example
+   * for await (const c of db.changes({ since: lastSeen, follow: true, signal })) console.log(c.version, c.runIds);
+   */
+  async *changes(opts: ChangesOptions = {}): AsyncIterableIterator<CommitRecord> {
+    this.#assertOpen();
+    if (opts === null || typeof opts !== 'object') throw invalidArgument('changes options must be an object');
+    const { since, follow = false, signal } = opts;
+    if (since !== undefined && (!Number.isSafeInteger(since) || since < 0)) {
+      throw invalidArgument(`since must be a non-negative integer, got ${String(since)}`);
+    }
+    const trimmed = this.#storage.metaGet('logTrimmedThrough');
+    if (since !== undefined && since < trimmed) {
+      throw new AgentDBError('NOT_FOUND', `commits up to ${trimmed} were trimmed by walRetention; ask for since ≥ ${trimmed}`);
+    }
+    let next = (since ?? trimmed) + 1;
+    for (;;) {
+      if (signal?.aborted || this.#closing !== undefined) return;
+      const batch = [...this.#storage.logFrom(next, 256)];
+      for (const { version, record } of batch) {
+        yield toCommitRecord(decodeCommit(record, version));
+        next = version + 1;
+      }
+      if (batch.length === 256) continue;
+      if (!follow) return;
+      await this.#nextCommit(signal);
+    }
+  }
+
+  #nextCommit(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#commits.off('commit', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      // Commits by other processes are not announced here, so poll as well.
+      const timer = setTimeout(done, POLL_MS);
+      this.#commits.on('commit', done);
+      signal?.addEventListener('abort', done);
+    });
+  }
+
+  /**
+   * Checks the data against the commit log: checksums, contiguous versions, and — with the full log —
+   * that replaying it over an empty store reproduces the data exactly; with a trimmed log, that every
+   * key the retained records touch holds its last logged write. Also checks the expiry index.
+   *
+   * @example
+   * const { ok, problems } = await db.verify();
+   */
+  async verify(): Promise<{ ok: boolean; problems: string[] }> {
+    this.#assertOpen();
+    const problems = verifyStorage(this.#storage);
+    return { ok: problems.length === 0, problems };
+  }
+
+  /**
+   * Deletes expired entries now, in bounded batches (each an ordinary commit). Returns how many.
+   *
+   * @example
+   * const removed = await db.sweepExpired();
+   */
+  sweepExpired(): Promise<number> {
+    this.#assertOpen();
+    this.#ctx.assertWritable();
+    this.#sweeping ??= this.#track(this.#sweep()).finally(() => {
+      this.#sweeping = undefined;
+    });
+    return this.#sweeping;
+  }
+
+  async #sweep(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = readClock(this.#opts.clock);
+      const { deleted, more } = await this.#storage.write((scope) =>
+        sweepInScope(scope, now, this.#opts.sweepBatchSize, this.#opts.walRetention),
+      );
+      if (deleted > 0 && this.#opts.durability === 'strict') await this.#storage.flushed();
+      total += deleted;
+      this.#stats.expiredSwept += deleted;
+      if (deleted > 0) this.#commits.emit('commit', this.#storage.metaGet('version'));
+      if (!more || this.#closing !== undefined) return total;
+    }
+  }
+
+  /**
+   * Counters and sizes for operators.
+   *
+   * @example
+   * const { commits, conflicts, logLength, sizeBytes } = db.stats();
+   */
+  stats(): EngineStats {
+    this.#assertOpen();
+    return {
+      ...this.#stats,
+      version: this.#storage.metaGet('version'),
+      logLength: this.#storage.metaGet('logCount'),
+      logTrimmedThrough: this.#storage.metaGet('logTrimmedThrough'),
+      entries: this.#storage.dataCount(),
+      sizeBytes: this.#storage.sizeBytes(),
+      reads: this.#storage.reads,
+      openSnapshots: this.#snapshots.size,
+      durability: this.#opts.durability,
+      path: this.#storage.path,
+    };
+  }
+
+  /**
+   * Waits for in-flight commits, releases readers and closes. Idempotent; every later call throws
+   * `CLOSED`.
+   *
+   * @example
+   * await db.close();
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+      this.#commits.emit('commit', -1); // wake followers so they see the close
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      for (const snap of [...this.#snapshots]) snap.release();
+      await this.#storage.close();
+    })();
+    return this.#closing;
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(100, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -1,0 +1,13 @@
+export type { CommitRecord, CommitWrite } from './commit-log.js';
+export { type ChangesOptions, Database, type EngineStats, type TransactionOptions } from './database.js';
+export { MutationHandle } from './mutation-handle.js';
+export type { DatabaseOptions, Durability, WalRetention } from './options.js';
+export type {
+  Entry,
+  MutationContext,
+  MutationFn,
+  PutOptions,
+  ScanEntry,
+  ScanOptions,
+  Transaction,
+} from './transaction.js';

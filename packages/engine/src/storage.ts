@@ -1,0 +1,277 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentDBError } from '@agentdb/core';
+import { type Database as LmdbDatabase, open, type RootDatabase, type Transaction as LmdbReadTxn } from 'lmdb';
+import type { Durability } from './options.js';
+
+/**
+ * The one module that talks to LMDB. Everything above it sees snapshots, write scopes and byte
+ * ranges, so another backend (in-memory, distributed) can replace this file without touching the
+ * transaction logic or the primitives.
+ *
+ * Sub-databases: `data` (binary keys → stored entries, with LMDB entry versions), `log` (commit
+ * version → commit record), `ttl` (expiry index: 8-byte big-endian expiry ‖ data key → empty) and
+ * `meta` (the commit-version counter and log bookkeeping).
+ */
+
+/** One stored data entry: the stored bytes (see stored-entry.ts) and its entry version. */
+export interface RawEntry {
+  key: Uint8Array;
+  stored: Uint8Array;
+  version: number;
+}
+
+/** Reads against one consistent state: a pinned snapshot, or the write transaction itself. */
+export interface ReadView {
+  get(key: Uint8Array): RawEntry | undefined;
+  /** Entries in `[start, end)`, ascending, or descending with `reverse`. Lazy. */
+  range(start: Uint8Array, end: Uint8Array, reverse?: boolean): Iterable<RawEntry>;
+}
+
+/** A pinned LMDB read transaction. Always `release()` it. */
+export interface Snapshot extends ReadView {
+  release(): void;
+}
+
+/** What a commit may do inside the LMDB write transaction. Every call is synchronous. */
+export interface WriteScope extends ReadView {
+  put(key: Uint8Array, stored: Uint8Array, version: number): void;
+  remove(key: Uint8Array): void;
+  ttlAdd(expiresAt: number, key: Uint8Array): void;
+  ttlRemove(indexKey: Uint8Array): void;
+  /** Expiry-index entries due at or before `now`, oldest first. */
+  ttlDue(now: number, limit: number): { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[];
+  logAppend(version: number, record: Uint8Array): void;
+  logRemove(version: number): void;
+  /** Retained log versions from the oldest, at most `limit`. */
+  logOldest(limit: number): { version: number; record: Uint8Array }[];
+  metaGet(name: MetaName): number;
+  metaSet(name: MetaName, value: number): void;
+}
+
+/** Numeric records of the meta sub-database. */
+export type MetaName = 'version' | 'logTrimmedThrough' | 'logCount';
+
+const compare = Buffer.compare;
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
+}
+
+function* boundedRange(
+  db: LmdbDatabase<Buffer, Buffer>,
+  start: Uint8Array,
+  end: Uint8Array,
+  reverse: boolean,
+  transaction: LmdbReadTxn | undefined,
+): Iterable<RawEntry> {
+  const base = transaction === undefined ? {} : { transaction };
+  if (!reverse) {
+    for (const e of db.getRange({ ...base, start: asBuffer(start), end: asBuffer(end), versions: true })) {
+      yield { key: e.key, stored: e.value, version: e.version ?? 0 };
+    }
+    return;
+  }
+  // lmdb-js reverse ranges include `start` and exclude `end`; we need [start, end) walked downwards.
+  for (const e of db.getRange({ ...base, start: asBuffer(end), reverse: true, versions: true })) {
+    if (compare(e.key, end) >= 0) continue;
+    if (compare(e.key, start) < 0) return;
+    yield { key: e.key, stored: e.value, version: e.version ?? 0 };
+  }
+}
+
+function ttlIndexKey(expiresAt: number, key: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(8 + key.length);
+  out.writeDoubleBE(expiresAt, 0); // expiries are non-negative, so big-endian doubles sort numerically
+  out.set(key, 8);
+  return out;
+}
+
+export interface StorageOptions {
+  path: string | undefined;
+  durability: Durability;
+  readOnly: boolean;
+}
+
+/** An open LMDB environment with AgentDB's sub-databases. */
+export class Storage {
+  readonly path: string;
+  readonly #temporary: boolean;
+  readonly #env: RootDatabase;
+  readonly #data: LmdbDatabase<Buffer, Buffer>;
+  readonly #log: LmdbDatabase<Buffer, number>;
+  readonly #ttl: LmdbDatabase<Buffer, Buffer>;
+  readonly #meta: LmdbDatabase<number, string>;
+  /** Entries read through snapshots and latest reads (not commit validation): the read counter. */
+  reads = 0;
+
+  private constructor(path: string, temporary: boolean, env: RootDatabase) {
+    this.path = path;
+    this.#temporary = temporary;
+    this.#env = env;
+    this.#data = env.openDB<Buffer, Buffer>({ name: 'data', keyEncoding: 'binary', encoding: 'binary', useVersions: true });
+    this.#log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
+    this.#ttl = env.openDB<Buffer, Buffer>({ name: 'ttl', keyEncoding: 'binary', encoding: 'binary' });
+    this.#meta = env.openDB<number, string>({ name: 'meta' });
+  }
+
+  /** Opens (creating if needed) the environment for a directory, or a temporary one. */
+  static open(opts: StorageOptions): Storage {
+    const temporary = opts.path === undefined;
+    const path = opts.path ?? mkdtempSync(join(tmpdir(), 'agentdb-'));
+    if (opts.readOnly) {
+      try {
+        statSync(join(path, 'data.mdb'));
+      } catch {
+        throw new AgentDBError('NOT_FOUND', `no AgentDB database at ${path} (expected ${join(path, 'data.mdb')})`);
+      }
+    }
+    try {
+      const env = open({
+        path,
+        maxDbs: 8,
+        compression: false,
+        readOnly: opts.readOnly,
+        // `memory` mode is temporary by design; noSync is safe only there.
+        ...(opts.durability === 'memory' ? { noSync: true, overlappingSync: false } : {}),
+      });
+      return new Storage(path, temporary, env);
+    } catch (cause) {
+      if (temporary) rmSync(path, { recursive: true, force: true });
+      throw new AgentDBError('STORAGE', `cannot open the database at ${path}: ${String(cause)}`, { cause });
+    }
+  }
+
+  /** Pins a consistent snapshot of the data. */
+  snapshot(): Snapshot {
+    const transaction = this.#env.useReadTransaction();
+    const data = this.#data;
+    let released = false;
+    return {
+      get: (key) => {
+        this.reads++;
+        const e = data.getEntry(asBuffer(key), { transaction });
+        return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
+      },
+      range: (start, end, reverse = false) => this.#counted(boundedRange(data, start, end, reverse, transaction)),
+      release: () => {
+        if (released) return;
+        released = true;
+        transaction.done();
+      },
+    };
+  }
+
+  *#counted(entries: Iterable<RawEntry>): Iterable<RawEntry> {
+    for (const e of entries) {
+      this.reads++;
+      yield e;
+    }
+  }
+
+  /** A counted read of the latest committed entry, outside any snapshot. */
+  readLatest(key: Uint8Array): RawEntry | undefined {
+    this.reads++;
+    return this.getLatest(key);
+  }
+
+  /** A read of the latest committed entry, outside any snapshot. */
+  getLatest(key: Uint8Array): RawEntry | undefined {
+    const e = this.#data.getEntry(asBuffer(key));
+    return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
+  }
+
+  /**
+   * Runs `fn` inside an LMDB write transaction that lmdb-js batches with every other write queued in
+   * the same event turn (group commit). `fn` must be synchronous and must not throw after writing:
+   * lmdb-js would commit its partial writes along with the batch.
+   */
+  write<T>(fn: (scope: WriteScope) => T): Promise<T> {
+    return this.#env.transaction(() => fn(this.#scope)) as Promise<T>;
+  }
+
+  /** Resolves when every commit so far is flushed to disk. */
+  async flushed(): Promise<void> {
+    await this.#env.flushed;
+  }
+
+  readonly #scope: WriteScope = {
+    get: (key) => this.getLatest(key),
+    range: (start, end, reverse = false) => boundedRange(this.#data, start, end, reverse, undefined),
+    put: (key, stored, version) => {
+      this.#data.putSync(asBuffer(key), asBuffer(stored), version);
+    },
+    remove: (key) => {
+      this.#data.removeSync(asBuffer(key));
+    },
+    ttlAdd: (expiresAt, key) => {
+      this.#ttl.putSync(ttlIndexKey(expiresAt, key), Buffer.alloc(0));
+    },
+    ttlRemove: (indexKey) => {
+      this.#ttl.removeSync(asBuffer(indexKey));
+    },
+    ttlDue: (now, limit) => {
+      const out: { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[] = [];
+      for (const { key } of this.#ttl.getRange({ start: Buffer.alloc(0), limit })) {
+        const expiresAt = key.readDoubleBE(0);
+        if (expiresAt > now) break;
+        out.push({ indexKey: key, expiresAt, key: key.subarray(8) });
+      }
+      return out;
+    },
+    logAppend: (version, record) => {
+      this.#log.putSync(version, asBuffer(record));
+    },
+    logRemove: (version) => {
+      this.#log.removeSync(version);
+    },
+    logOldest: (limit) =>
+      [...this.#log.getRange({ limit })].map(({ key, value }) => ({ version: key, record: value })),
+    metaGet: (name) => this.#meta.get(name) ?? 0,
+    metaSet: (name, value) => {
+      this.#meta.putSync(name, value);
+    },
+  };
+
+  /** Every data entry, ascending (verification and replay). */
+  allData(): Iterable<RawEntry> {
+    return boundedRange(this.#data, Buffer.alloc(0), Buffer.from([0xff, 0xff, 0xff, 0xff]), false, undefined);
+  }
+
+  /** Retained commit records with version ≥ `from`, ascending. */
+  *logFrom(from: number, limit?: number): Iterable<{ version: number; record: Uint8Array }> {
+    for (const { key, value } of this.#log.getRange(limit === undefined ? { start: from } : { start: from, limit })) {
+      yield { version: key, record: value };
+    }
+  }
+
+  /** Whether an expiry-index entry exists for a key with this expiry. */
+  hasTtlEntry(expiresAt: number, key: Uint8Array): boolean {
+    return this.#ttl.doesExist(ttlIndexKey(expiresAt, key));
+  }
+
+  metaGet(name: MetaName): number {
+    return this.#meta.get(name) ?? 0;
+  }
+
+  /** Count of data entries (LMDB keeps it; no scan). */
+  dataCount(): number {
+    return (this.#data.getStats() as { entryCount: number }).entryCount;
+  }
+
+  /** Bytes of the data file on disk. */
+  sizeBytes(): number {
+    try {
+      return statSync(join(this.path, 'data.mdb')).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Closes the environment; a temporary directory is removed. */
+  async close(): Promise<void> {
+    await this.#env.close();
+    if (this.#temporary) rmSync(this.path, { recursive: true, force: true });
+  }
+}

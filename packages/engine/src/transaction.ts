@@ -1,0 +1,338 @@
+import {
+  AgentDBError,
+  type Clock,
+  decodeValue,
+  encodeValue,
+  type EncodedKey,
+  invalidArgument,
+  type KeyRange,
+  readClock,
+  type Value,
+} from '@agentdb/core';
+import { checkKey, keyId } from './key-bytes.js';
+import { MutationHandle } from './mutation-handle.js';
+import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
+import type { ReadView, Snapshot } from './storage.js';
+
+/** A value with its entry version (the commit version that wrote it) and expiry. */
+export interface Entry {
+  value: Value;
+  /** The commit version that wrote it; 0 for a write buffered in this transaction. */
+  version: number;
+  expiresAt?: number;
+}
+
+/** One result of a scan. */
+export interface ScanEntry {
+  key: EncodedKey;
+  value: Value;
+  version: number;
+}
+
+export interface ScanOptions {
+  limit?: number;
+  reverse?: boolean;
+}
+
+export interface PutOptions {
+  /** Time to live in milliseconds (> 0). Expired entries read as absent at once. */
+  ttlMs?: number;
+}
+
+/** What a commit-time mutation function may do besides returning its key's new value. */
+export interface MutationContext {
+  /** Reads a key at commit time (latest committed, plus earlier writes of this commit). */
+  get(key: EncodedKey): Value | undefined;
+  /** Writes another key in the same commit. */
+  put(key: EncodedKey, value: Value, opts?: PutOptions): void;
+  /** Deletes another key in the same commit. */
+  delete(key: EncodedKey): void;
+}
+
+/** A commit-time mutation: pure, synchronous, run on the latest committed value. */
+export type MutationFn<R> = (
+  current: Value | undefined,
+  ctx: MutationContext,
+) => { value: Value | undefined; result: R };
+
+/** A buffered write; `stored === null` is a delete. */
+export interface PendingWrite {
+  key: Buffer;
+  stored: Uint8Array | null;
+  expiresAt?: number;
+}
+
+/** What one scan observed in the snapshot, re-checked at commit (phantom protection). */
+export interface ScanObservation {
+  start: Uint8Array;
+  end: Uint8Array;
+  reverse: boolean;
+  /** Raw snapshot entries pulled, in scan order (expired ones included). */
+  seen: { key: Uint8Array; version: number }[];
+  /** The snapshot iterator ran to the end of the range. */
+  complete: boolean;
+}
+
+export interface PendingMutation {
+  key: Buffer;
+  fn: MutationFn<unknown>;
+  handle: MutationHandle<unknown>;
+}
+
+/** Everything a transaction accumulated, handed to the committer. */
+export interface TxState {
+  reads: Map<string, { key: Buffer; version: number }>;
+  scans: ScanObservation[];
+  writes: Map<string, PendingWrite>;
+  mutations: PendingMutation[];
+  running: boolean;
+}
+
+/** What a transaction needs from its database. */
+export interface TxContext {
+  snapshot(): Snapshot;
+  clock: Clock;
+  maxValueBytes: number;
+  assertWritable(): void;
+  assertOpen(): void;
+}
+
+/** Validates `ttlMs` and returns the absolute expiry. Shared by `put` and commit-time `put`. */
+export function expiryOf(opts: PutOptions | undefined, clock: Clock): number | undefined {
+  if (opts === undefined) return undefined;
+  if (opts === null || typeof opts !== 'object') throw invalidArgument('put options must be an object');
+  const ttl = opts.ttlMs;
+  if (ttl === undefined) return undefined;
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
+    throw invalidArgument(`ttlMs must be a positive finite number of milliseconds, got ${String(ttl)}`);
+  }
+  return readClock(clock) + Math.ceil(ttl);
+}
+
+/** Builds a pending write from user input; every check happens here, before anything is buffered. */
+export function pendingPut(key: unknown, value: unknown, opts: PutOptions | undefined, ctx: TxContext): PendingWrite {
+  const k = checkKey(key);
+  const expiresAt = expiryOf(opts, ctx.clock);
+  const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
+  return expiresAt === undefined ? { key: k, stored } : { key: k, stored, expiresAt };
+}
+
+/** Decodes a stored entry that is live at `now`, or `undefined`. */
+export function liveEntry(stored: Uint8Array | null | undefined, version: number, now: number): Entry | undefined {
+  if (stored === null || stored === undefined || isExpired(stored, now)) return undefined;
+  const expiresAt = entryExpiry(stored);
+  const value = decodeValue(entryValue(stored));
+  return expiresAt === undefined ? { value, version } : { value, version, expiresAt };
+}
+
+function checkRange(range: unknown): KeyRange {
+  const r = range as KeyRange | null;
+  if (r === null || typeof r !== 'object' || !(r.start instanceof Uint8Array) || !(r.end instanceof Uint8Array)) {
+    throw invalidArgument('range must be { start: Uint8Array, end: Uint8Array } (use runRange/tagRange from @agentdb/core)');
+  }
+  return r;
+}
+
+/** Validates scan options. Shared by `tx.scan` and `db.scan`. */
+export function checkScanOptions(opts: ScanOptions | undefined): { limit: number; reverse: boolean } {
+  if (opts === undefined) return { limit: Number.POSITIVE_INFINITY, reverse: false };
+  if (opts === null || typeof opts !== 'object') throw invalidArgument('scan options must be an object');
+  const { limit, reverse } = opts;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw invalidArgument(`limit must be a positive integer, got ${String(limit)}`);
+  }
+  if (reverse !== undefined && typeof reverse !== 'boolean') throw invalidArgument('reverse must be a boolean');
+  return { limit: limit ?? Number.POSITIVE_INFINITY, reverse: reverse ?? false };
+}
+
+/** Checks a range and options once, for both scan forms. */
+export function checkScan(range: unknown, opts: ScanOptions | undefined) {
+  return { ...checkScanOptions(opts), range: checkRange(range) };
+}
+
+/** Scans a read view without tracking: the read-only form used by `db.scan`. */
+export function* scanView(view: ReadView, range: KeyRange, limit: number, reverse: boolean, now: number): Iterable<ScanEntry> {
+  if (Buffer.compare(range.start, range.end) >= 0) return;
+  let count = 0;
+  for (const e of view.range(range.start, range.end, reverse)) {
+    if (count >= limit) return;
+    const live = liveEntry(e.stored, e.version, now);
+    if (live === undefined) continue;
+    count++;
+    yield { key: e.key, value: live.value, version: e.version };
+  }
+}
+
+/**
+ * An optimistic, serializable transaction: reads see one pinned snapshot plus the transaction's own
+ * writes; writes are buffered until commit; commit checks that nothing read or scanned has changed.
+ * Only valid while its function runs.
+ */
+export class Transaction {
+  /** The run the primitive views bind to by default. */
+  readonly runId: string | undefined;
+  readonly #ctx: TxContext;
+  readonly #state: TxState;
+  #snapshot: Snapshot | undefined;
+
+  /** @internal Created by `Database.transaction`. */
+  constructor(ctx: TxContext, state: TxState, runId: string | undefined) {
+    this.#ctx = ctx;
+    this.#state = state;
+    this.runId = runId;
+  }
+
+  #active(): void {
+    if (!this.#state.running) {
+      throw invalidArgument('this transaction has finished: use a transaction object only inside its function');
+    }
+    this.#ctx.assertOpen();
+  }
+
+  #snap(): Snapshot {
+    this.#snapshot ??= this.#ctx.snapshot();
+    return this.#snapshot;
+  }
+
+  /** @internal Releases the pinned snapshot. */
+  release(): void {
+    this.#snapshot?.release();
+    this.#snapshot = undefined;
+  }
+
+  /**
+   * The value at `key`, or `undefined`. Sees this transaction's own writes.
+   *
+   * @example
+   * const plan = await tx.get(Key.kv(run, 'plan'));
+   */
+  async get(key: EncodedKey): Promise<Value | undefined> {
+    return (await this.getEntry(key))?.value;
+  }
+
+  /**
+   * The value at `key` with its entry version and expiry, or `undefined`.
+   *
+   * @example
+   * const e = await tx.getEntry(Key.state(run, 'phase')); // { value, version }
+   */
+  async getEntry(key: EncodedKey): Promise<Entry | undefined> {
+    this.#active();
+    const k = checkKey(key);
+    const id = keyId(k);
+    const now = readClock(this.#ctx.clock);
+    const pending = this.#state.writes.get(id);
+    if (pending !== undefined) return liveEntry(pending.stored, 0, now);
+    const raw = this.#snap().get(k);
+    if (!this.#state.reads.has(id)) this.#state.reads.set(id, { key: k, version: raw?.version ?? 0 });
+    return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, now);
+  }
+
+  /**
+   * Buffers a write; it becomes visible to others when the transaction commits.
+   *
+   * @example
+   * tx.put(Key.kv(run, 'cache:q'), result, { ttlMs: 60_000 });
+   */
+  put(key: EncodedKey, value: Value, opts?: PutOptions): void {
+    this.#active();
+    this.#ctx.assertWritable();
+    const write = pendingPut(key, value, opts, this.#ctx);
+    this.#state.writes.set(keyId(write.key), write);
+  }
+
+  /**
+   * Buffers a delete.
+   *
+   * @example
+   * tx.delete(Key.kv(run, 'draft'));
+   */
+  delete(key: EncodedKey): void {
+    this.#active();
+    this.#ctx.assertWritable();
+    const k = checkKey(key);
+    this.#state.writes.set(keyId(k), { key: k, stored: null });
+  }
+
+  /**
+   * Entries in `range` in key order (or reverse), merging this transaction's writes. The range is
+   * re-checked at commit, so a concurrent insert into it (a phantom) makes the commit conflict.
+   *
+   * @example
+   * for await (const { key, value } of tx.scan(tagRange(run, TypeTag.KV), { limit: 10 })) …
+   */
+  async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
+    this.#active();
+    const { range: r, limit, reverse } = checkScan(range, opts);
+    if (Buffer.compare(r.start, r.end) >= 0) return;
+    const now = readClock(this.#ctx.clock);
+    const dir = reverse ? -1 : 1;
+    const observation: ScanObservation = { start: r.start, end: r.end, reverse, seen: [], complete: false };
+    this.#state.scans.push(observation);
+    const buffered = [...this.#state.writes.values()]
+      .filter((w) => Buffer.compare(w.key, r.start) >= 0 && Buffer.compare(w.key, r.end) < 0)
+      .sort((a, b) => dir * Buffer.compare(a.key, b.key));
+    const it = this.#snap().range(r.start, r.end, reverse)[Symbol.iterator]();
+    const pull = () => {
+      const n = it.next();
+      if (n.done) {
+        observation.complete = true;
+        return undefined;
+      }
+      observation.seen.push({ key: n.value.key, version: n.value.version });
+      return n.value;
+    };
+    let next = pull();
+    let b = 0;
+    let count = 0;
+    while (count < limit) {
+      const fromBuffer = buffered[b];
+      if (next === undefined && fromBuffer === undefined) return;
+      const order =
+        next === undefined ? 1 : fromBuffer === undefined ? -1 : dir * Buffer.compare(next.key, fromBuffer.key);
+      let out: ScanEntry | undefined;
+      if (order < 0) {
+        const live = liveEntry(next!.stored, next!.version, now);
+        if (live !== undefined) out = { key: next!.key, value: live.value, version: next!.version };
+        next = pull();
+      } else {
+        const live = liveEntry(fromBuffer!.stored, 0, now);
+        if (live !== undefined) out = { key: fromBuffer!.key, value: live.value, version: 0 };
+        b++;
+        if (order === 0) next = pull();
+      }
+      if (out !== undefined) {
+        count++;
+        yield out;
+        this.#active();
+      }
+    }
+  }
+
+  /**
+   * Registers a commit-time mutation of `key`: `fn` runs inside the commit on the latest committed
+   * value and never conflicts (like FoundationDB's atomic operations). Its `result` is known only after
+   * commit: await the returned handle after `db.transaction` resolves.
+   *
+   * @example
+   * let seq!: MutationHandle<number>;
+   * await db.transaction((tx) => {
+   *   seq = tx.mutate(counterKey, (n) => ({ value: Number(n ?? 0) + 1, result: Number(n ?? 0) }));
+   * });
+   * console.log(await seq);
+   */
+  mutate<R>(key: EncodedKey, fn: MutationFn<R>): MutationHandle<R> {
+    this.#active();
+    this.#ctx.assertWritable();
+    const k = checkKey(key);
+    if (typeof fn !== 'function') throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
+    const handle = new MutationHandle<R>(() => this.#state.running);
+    this.#state.mutations.push({ key: k, fn: fn as MutationFn<unknown>, handle: handle as MutationHandle<unknown> });
+    return handle;
+  }
+}
+
+/** The error a mutation gets when its transaction never committed. */
+export function abortedError(cause: unknown): unknown {
+  return cause ?? new AgentDBError('CONFLICT', 'the transaction did not commit');
+}
