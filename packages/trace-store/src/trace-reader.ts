@@ -1,0 +1,101 @@
+import type { EncodedKey, KeyRange, Value } from '@agentdb/core';
+import type { Database, ScanEntry, Transaction } from '@agentdb/engine';
+import { afterCursor, type Page } from './page.js';
+import { decodeTrace, type Trace, type TraceTree } from './trace.js';
+import { BY_PARENT, type IndexPrefix, indexPosition, indexRange, recordKey } from './trace-keys.js';
+
+/**
+ * The reads a query needs. Two implementations: snapshot reads on the database (the facade: no
+ * transaction bookkeeping) and reads in a transaction (the view: read-your-writes, conflict-checked).
+ * Every query is written once against this interface.
+ */
+export interface Reads {
+  scan(range: KeyRange, limit: number): AsyncIterable<ScanEntry>;
+  getMany(keys: EncodedKey[]): Promise<(Value | undefined)[]>;
+}
+
+const scanOptions = (limit: number) => (Number.isFinite(limit) ? { limit } : undefined);
+
+/** Snapshot reads outside any transaction. */
+export function dbReads(db: Database): Reads {
+  return {
+    scan: (range, limit) => db.scan(range, scanOptions(limit)),
+    getMany: (keys) => db.getMany(keys),
+  };
+}
+
+/** Reads inside a transaction (they see its own writes and are validated at commit). */
+export function txReads(tx: Transaction): Reads {
+  return {
+    scan: (range, limit) => tx.scan(range, scanOptions(limit)),
+    async getMany(keys) {
+      const out: (Value | undefined)[] = [];
+      for (const key of keys) out.push(await tx.get(key));
+      return out;
+    },
+  };
+}
+
+/**
+ * The traces listed by one index, in (timestamp, id) order: one range read of the index plus one read
+ * per result, so the cost is O(results) whatever the size of the run. `range` defaults to the whole
+ * index; `queryByTime` passes a narrower one.
+ */
+export async function readIndex(
+  reads: Reads,
+  runId: string,
+  prefix: IndexPrefix,
+  page: Page,
+  range: KeyRange = indexRange(runId, prefix),
+): Promise<Trace[]> {
+  const ids: string[] = [];
+  if (page.limit > 0) {
+    for await (const entry of reads.scan(afterCursor(range, runId, prefix, page), page.limit)) {
+      ids.push(indexPosition(entry.key).id);
+      // Stop here rather than let the scan pull one entry past the limit.
+      if (ids.length >= page.limit) break;
+    }
+  }
+  return readTraces(reads, runId, ids);
+}
+
+/**
+ * Reads trace records by id, skipping any that are gone. A trace only disappears when its whole run's
+ * keys are deleted, which a facade query (index and records read from two snapshots) may straddle.
+ */
+export async function readTraces(reads: Reads, runId: string, ids: string[]): Promise<Trace[]> {
+  if (ids.length === 0) return [];
+  const values = await reads.getMany(ids.map((id) => recordKey(runId, id)));
+  const out: Trace[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const v = values[i];
+    if (v !== undefined) out.push(decodeTrace(v, ids[i]!));
+  }
+  return out;
+}
+
+const WHOLE: Page = { limit: Number.POSITIVE_INFINITY, after: undefined };
+
+/**
+ * Rebuilds the tree under `rootId` breadth-first with an explicit queue — no recursion, so any depth
+ * and fan-out work. Each node costs one read of its child index plus one read per child.
+ */
+export async function readTree(reads: Reads, runId: string, rootId: string): Promise<TraceTree | undefined> {
+  const [root] = await readTraces(reads, runId, [rootId]);
+  if (root === undefined) return undefined;
+  const tree: TraceTree = { trace: root, children: [] };
+  const queue: TraceTree[] = [tree];
+  // Ids are never reused, so a parent link cannot form a cycle; the set guards against damaged data.
+  const seen = new Set<string>([root.id]);
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    for (const child of await readIndex(reads, runId, [BY_PARENT, node.trace.id], WHOLE)) {
+      if (seen.has(child.id)) continue;
+      seen.add(child.id);
+      const sub: TraceTree = { trace: child, children: [] };
+      node.children.push(sub);
+      queue.push(sub);
+    }
+  }
+  return tree;
+}

@@ -1,0 +1,183 @@
+import { AgentDBError, describe, invalidArgument, type Value, validateKeyString, validateValue } from '@agentdb/core';
+
+/**
+ * What a trace records: one step of an agent's reasoning. A discriminated union on `type`; `custom`
+ * carries any step the built-ins do not name.
+ */
+export type TraceType =
+  | { type: 'tool_call'; toolName: string; arguments: Value; result?: Value; durationMs?: number }
+  | { type: 'decision'; question: string; options: string[]; chosen: string; reasoning?: string }
+  | { type: 'query'; queryType: string; query: string; resultsCount?: number }
+  | { type: 'thought'; content: string; confidence?: number }
+  | { type: 'error'; errorType: string; message: string; recoverable: boolean }
+  | { type: 'custom'; name: string; data: Value };
+
+/** The discriminants of `TraceType`, which are also the type names of the built-in variants. */
+export const BUILTIN_TRACE_TYPES = ['tool_call', 'decision', 'query', 'thought', 'error', 'custom'] as const;
+
+/** A discriminant of `TraceType`. */
+export type BuiltinTraceTypeName = (typeof BUILTIN_TRACE_TYPES)[number];
+
+/**
+ * The name a trace is indexed under by type: `t.type`, except `custom` → `t.name`.
+ *
+ * @example
+ * typeName({ type: 'thought', content: 'hm' });            // 'thought'
+ * typeName({ type: 'custom', name: 'plan', data: null });  // 'plan'
+ */
+export function typeName(t: TraceType): string {
+  return t.type === 'custom' ? t.name : t.type;
+}
+
+/** How each field of a variant is checked. Field kinds are few, so a table keeps every variant honest. */
+type FieldKind =
+  | 'name' // a non-empty string, usable as an index key part (custom names are indexed)
+  | 'label' // a non-empty string
+  | 'text' // any string (may be empty)
+  | 'strings' // an array of strings
+  | 'value' // any storable Value
+  | 'duration' // a finite number ≥ 0
+  | 'count' // a non-negative safe integer
+  | 'unit' // a finite number in [0, 1]
+  | 'boolean';
+
+interface FieldSpec {
+  kind: FieldKind;
+  optional?: boolean;
+}
+
+const VARIANTS: Record<BuiltinTraceTypeName, Record<string, FieldSpec>> = {
+  tool_call: {
+    toolName: { kind: 'label' },
+    arguments: { kind: 'value' },
+    result: { kind: 'value', optional: true },
+    durationMs: { kind: 'duration', optional: true },
+  },
+  decision: {
+    question: { kind: 'text' },
+    options: { kind: 'strings' },
+    chosen: { kind: 'text' },
+    reasoning: { kind: 'text', optional: true },
+  },
+  query: {
+    queryType: { kind: 'label' },
+    query: { kind: 'text' },
+    resultsCount: { kind: 'count', optional: true },
+  },
+  thought: {
+    content: { kind: 'text' },
+    confidence: { kind: 'unit', optional: true },
+  },
+  error: {
+    errorType: { kind: 'label' },
+    message: { kind: 'text' },
+    recoverable: { kind: 'boolean' },
+  },
+  custom: {
+    name: { kind: 'name' },
+    data: { kind: 'value' },
+  },
+};
+
+function isBuiltin(name: unknown): name is BuiltinTraceTypeName {
+  return typeof name === 'string' && Object.hasOwn(VARIANTS, name);
+}
+
+function bad(field: string, problem: string): AgentDBError {
+  return invalidArgument(`traceType.${field} ${problem}`);
+}
+
+function checkField(field: string, spec: FieldSpec, v: unknown): void {
+  switch (spec.kind) {
+    case 'name':
+      if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
+      // The name may become an index key part (custom traces), so it obeys the key string rules.
+      validateKeyString(v, `traceType.${field}`);
+      return;
+    case 'label':
+      if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
+      if (v.length === 0) throw bad(field, 'must not be empty');
+      return;
+    case 'text':
+      if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
+      return;
+    case 'strings':
+      if (!Array.isArray(v)) throw bad(field, `must be an array of strings, got ${describe(v)}`);
+      for (let i = 0; i < v.length; i++) {
+        // `i in v` also catches holes of sparse arrays, which would read as undefined.
+        if (!(i in v) || typeof v[i] !== 'string') {
+          throw bad(`${field}[${i}]`, `must be a string, got ${describe(v[i])}`);
+        }
+      }
+      return;
+    case 'value':
+      // Unstorable content inside a Value field is INVALID_VALUE naming its path, like every Value.
+      validateValue(v, { name: `traceType.${field}` });
+      return;
+    case 'duration':
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw bad(field, `must be a finite number ≥ 0, got ${describe(v)}`);
+      }
+      return;
+    case 'count':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+        throw bad(field, `must be a non-negative integer, got ${describe(v)}`);
+      }
+      return;
+    case 'unit':
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+        throw bad(field, `must be a number from 0 to 1, got ${describe(v)}`);
+      }
+      return;
+    case 'boolean':
+      if (typeof v !== 'boolean') throw bad(field, `must be a boolean, got ${describe(v)}`);
+      return;
+  }
+}
+
+/**
+ * Checks a `TraceType` at run time and returns a normalised copy (optional fields given as `undefined`
+ * dropped). Structural problems are `INVALID_ARGUMENT` naming the field
+ * (`traceType.options[2] must be a string`); unstorable content inside a `Value` field
+ * (`arguments`, `result`, `data`) is `INVALID_VALUE` naming its path. Unknown fields are refused, so a
+ * typo never silently disappears; a custom trace may not take a built-in type name.
+ *
+ * @example
+ * validateTraceType({ type: 'decision', question: 'q', options: ['a', 1], chosen: 'a' });
+ * // throws INVALID_ARGUMENT: traceType.options[1] must be a string, got 1
+ */
+export function validateTraceType(input: unknown): TraceType {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw invalidArgument(`traceType must be an object with a "type" field, got ${describe(input)}`);
+  }
+  const proto: unknown = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && proto !== null) {
+    throw invalidArgument(`traceType must be a plain object, got ${describe(input)}`);
+  }
+  const obj = input as Record<string, unknown>;
+  const type = obj.type;
+  if (!isBuiltin(type)) {
+    throw bad('type', `must be one of ${BUILTIN_TRACE_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describe(type)}`);
+  }
+  const fields = VARIANTS[type];
+  for (const key of Object.keys(obj)) {
+    if (key !== 'type' && !Object.hasOwn(fields, key)) {
+      throw bad(key, `is not a field of a '${type}' trace (fields: ${Object.keys(fields).join(', ')})`);
+    }
+  }
+  const out: Record<string, unknown> = { type };
+  for (const [field, spec] of Object.entries(fields)) {
+    const v = obj[field];
+    if (v === undefined) {
+      if (spec.optional) continue;
+      throw bad(field, spec.kind === 'value' ? 'is required (use null for none)' : 'is required');
+    }
+    checkField(field, spec, v);
+    out[field] = spec.kind === 'strings' ? [...(v as string[])] : v;
+  }
+  if (type === 'custom' && isBuiltin(out.name)) {
+    // A custom trace named like a built-in would be indistinguishable in queryByType.
+    throw bad('name', `must not be a built-in type name ('${String(out.name)}'); pick a name of your own`);
+  }
+  return out as TraceType;
+}
