@@ -1,0 +1,13 @@
+export type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
+export { EventLog } from './event-log.js';
+export { EventLogView } from './event-log-view.js';
+export {
+  chainHash,
+  GENESIS_HASH,
+  HASH_LAYOUT_VERSION,
+  type HashedFields,
+  type HashPrefix,
+  hashedBytes,
+  hashPrefix,
+} from './hash-layout.js';
+export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_EVENT_TYPE_LENGTH } from './validate.js';

@@ -1,0 +1,82 @@
+import { describe, invalidArgument } from '@agentdb/core';
+import type { AppendOptions, IterOptions } from './event.js';
+
+/** Longest event type, in characters (UTF-16 code units, i.e. JavaScript `length`). */
+export const MAX_EVENT_TYPE_LENGTH = 256;
+/** Largest `iter` batch. */
+export const MAX_BATCH_SIZE = 10_000;
+/** Default `iter` batch. */
+export const DEFAULT_BATCH_SIZE = 256;
+
+// The type index stores the event type inside a key; the key codec cannot carry U+0000–U+0004.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
+const FORBIDDEN_CHARS = /[\u0000-\u0004]/;
+
+/** Throws `INVALID_ARGUMENT` unless `eventType` is a usable event type. */
+export function validateEventType(eventType: unknown): asserts eventType is string {
+  if (typeof eventType !== 'string')
+    throw invalidArgument(`eventType must be a string, got ${describe(eventType)}`);
+  if (eventType.length === 0) throw invalidArgument('eventType must not be empty');
+  if (eventType.length > MAX_EVENT_TYPE_LENGTH) {
+    throw invalidArgument(
+      `eventType is ${eventType.length} characters; the limit is ${MAX_EVENT_TYPE_LENGTH}`,
+    );
+  }
+  if (FORBIDDEN_CHARS.test(eventType))
+    throw invalidArgument('eventType must not contain characters U+0000–U+0004');
+  if (!eventType.isWellFormed())
+    throw invalidArgument('eventType contains a lone surrogate (not well-formed UTF-16)');
+}
+
+/** Throws `INVALID_ARGUMENT` unless `n` is a non-negative safe integer. */
+export function validateSequence(n: unknown, what = 'sequence'): asserts n is number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw invalidArgument(`${what} must be a non-negative integer, got ${describe(n)}`);
+  }
+}
+
+function checkObject(opts: unknown, what: string): void {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw invalidArgument(`${what} options must be an object, got ${describe(opts)}`);
+  }
+}
+
+/** Validates `append` options; returns the expected sequence, if any. */
+export function checkAppendOptions(opts: AppendOptions | undefined): number | undefined {
+  if (opts === undefined) return undefined;
+  checkObject(opts, 'append');
+  const { expectedSequence } = opts;
+  if (expectedSequence !== undefined) validateSequence(expectedSequence, 'expectedSequence');
+  return expectedSequence;
+}
+
+/** `iter` options after validation and defaults. */
+export interface ResolvedIterOptions {
+  from: number;
+  batchSize: number;
+  follow: boolean;
+  signal: AbortSignal | undefined;
+}
+
+/** Validates `iter` options and fills in defaults. */
+export function checkIterOptions(opts: IterOptions | undefined): ResolvedIterOptions {
+  if (opts === undefined) return { from: 0, batchSize: DEFAULT_BATCH_SIZE, follow: false, signal: undefined };
+  checkObject(opts, 'iter');
+  const { from = 0, batchSize = DEFAULT_BATCH_SIZE, follow = false, signal } = opts;
+  validateSequence(from, 'from');
+  if (
+    typeof batchSize !== 'number' ||
+    !Number.isSafeInteger(batchSize) ||
+    batchSize < 1 ||
+    batchSize > MAX_BATCH_SIZE
+  ) {
+    throw invalidArgument(
+      `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${describe(batchSize)}`,
+    );
+  }
+  if (typeof follow !== 'boolean') throw invalidArgument(`follow must be a boolean, got ${describe(follow)}`);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw invalidArgument(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return { from, batchSize, follow, signal };
+}
