@@ -1,0 +1,168 @@
+import { type Clock, describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
+import type { Transaction } from '@agentdb/engine';
+import {
+  type CreateRunOptions,
+  checkCreateOptions,
+  checkDeleteOptions,
+  checkError,
+  checkMetadata,
+  checkStatusUpdate,
+  checkTags,
+  type DeleteRunOptions,
+  type RunQuery,
+  type UpdateStatusOptions,
+} from './arguments.js';
+import type { RunMetadata } from './run-metadata.js';
+import { RunOperations } from './run-operations.js';
+import type { RunStatus } from './run-status.js';
+
+function isTransaction(tx: unknown): tx is Transaction {
+  const t = tx as Partial<Record<keyof Transaction, unknown>> | null;
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof t.get === 'function' &&
+    typeof t.put === 'function' &&
+    typeof t.delete === 'function' &&
+    typeof t.scan === 'function' &&
+    typeof t.mutate === 'function'
+  );
+}
+
+/**
+ * The run index inside one transaction, bound to one run: the `RunIndex` methods minus `runId`
+ * (`createRun` creates the bound run; `getChildRuns` lists its children). The index-wide methods
+ * (`listRuns`, `count`, `queryRuns`) are here too. Reads see the transaction's snapshot plus its own
+ * writes; everything commits (or not) with the transaction. Valid only while its function runs.
+ */
+export class RunIndexView {
+  /** The run this view is bound to. */
+  readonly runId: string;
+  readonly #ops: RunOperations;
+
+  /** @internal Use `runs.in(tx, runId?)`. */
+  constructor(tx: unknown, runId: string | undefined, clock: Clock) {
+    if (!isTransaction(tx)) {
+      throw invalidArgument(
+        `runs.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
+      );
+    }
+    const run = runId ?? tx.runId;
+    if (run === undefined) {
+      throw invalidArgument(
+        'runs.in(tx) needs a run id: pass runs.in(tx, runId) or open the transaction with { runId }',
+      );
+    }
+    validateRunId(run);
+    this.runId = run;
+    this.#ops = new RunOperations(tx, clock);
+  }
+
+  /**
+   * Creates the bound run (status `active`). ALREADY_EXISTS if it exists; NOT_FOUND if `parentRunId`
+   * does not.
+   *
+   * @example
+   * await db.transaction((tx) => runs.in(tx).createRun({ tags: ['eval'] }), { runId: 'run-1' });
+   */
+  async createRun(opts?: Omit<CreateRunOptions, 'runId'>): Promise<RunMetadata> {
+    return this.#ops.create(this.runId, checkCreateOptions(opts, false));
+  }
+
+  /** The bound run's record, or `undefined`. @example const run = await runs.in(tx).getRun(); */
+  async getRun(): Promise<RunMetadata | undefined> {
+    return this.#ops.get(this.runId);
+  }
+
+  /** Whether the bound run has a record. @example if (!(await runs.in(tx).exists())) … */
+  async exists(): Promise<boolean> {
+    return (await this.#ops.get(this.runId)) !== undefined;
+  }
+
+  /** Every run id, by creation time then id. @example const ids = await runs.in(tx).listRuns(); */
+  async listRuns(): Promise<string[]> {
+    return this.#ops.listRuns();
+  }
+
+  /** How many runs exist, including this transaction's creates and deletes. @example await runs.in(tx).count() */
+  async count(): Promise<number> {
+    return this.#ops.count();
+  }
+
+  /**
+   * Moves the bound run to `status` (INVALID_TRANSITION with `from`/`to` if the table forbids it).
+   *
+   * @example
+   * await runs.in(tx).updateStatus('failed', { error: 'tool timed out' });
+   */
+  async updateStatus(status: RunStatus, opts?: UpdateStatusOptions): Promise<RunMetadata> {
+    const u = checkStatusUpdate(status, opts);
+    return this.#ops.updateStatus(this.runId, u.status, u.error);
+  }
+
+  /** `updateStatus('completed')`. @example await runs.in(tx).completeRun(); */
+  async completeRun(): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'completed', undefined);
+  }
+
+  /** `updateStatus('failed', { error })`. @example await runs.in(tx).failRun('rate limited'); */
+  async failRun(error: string): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'failed', checkError(error));
+  }
+
+  /** `updateStatus('paused')`. @example await runs.in(tx).pauseRun(); */
+  async pauseRun(): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'paused', undefined);
+  }
+
+  /** `updateStatus('active')`. @example await runs.in(tx).resumeRun(); */
+  async resumeRun(): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'active', undefined);
+  }
+
+  /** `updateStatus('cancelled')`. @example await runs.in(tx).cancelRun(); */
+  async cancelRun(): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'cancelled', undefined);
+  }
+
+  /** `updateStatus('archived')`: the soft delete. @example await runs.in(tx).archiveRun(); */
+  async archiveRun(): Promise<RunMetadata> {
+    return this.#ops.updateStatus(this.runId, 'archived', undefined);
+  }
+
+  /** Adds tags (existing ones are ignored). @example await runs.in(tx).addTags(['prod']); */
+  async addTags(tags: readonly string[]): Promise<RunMetadata> {
+    return this.#ops.addTags(this.runId, checkTags(tags));
+  }
+
+  /** Removes tags (absent ones are ignored). @example await runs.in(tx).removeTags(['draft']); */
+  async removeTags(tags: readonly string[]): Promise<RunMetadata> {
+    return this.#ops.removeTags(this.runId, checkTags(tags));
+  }
+
+  /** Replaces the metadata. @example await runs.in(tx).updateMetadata({ model: 'x' }); */
+  async updateMetadata(metadata: Value): Promise<RunMetadata> {
+    return this.#ops.updateMetadata(this.runId, checkMetadata(metadata));
+  }
+
+  /** Runs matching every filter, by creation time then id. @example await runs.in(tx).queryRuns({ tag: 'eval' }) */
+  async queryRuns(q: RunQuery = {}): Promise<RunMetadata[]> {
+    return this.#ops.query(q);
+  }
+
+  /** The bound run's children, by creation time then id. @example await runs.in(tx).getChildRuns() */
+  async getChildRuns(): Promise<RunMetadata[]> {
+    return this.#ops.query({ parentRunId: this.runId });
+  }
+
+  /**
+   * Deletes the bound run — record, index entries and all its data under every TypeTag — and, with
+   * `recursive`, its descendants, as part of this transaction.
+   *
+   * @example
+   * const { keysDeleted } = await runs.in(tx).deleteRun({ recursive: true });
+   */
+  async deleteRun(opts?: DeleteRunOptions): Promise<{ keysDeleted: number }> {
+    return this.#ops.delete(this.runId, checkDeleteOptions(opts).recursive);
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  AgentDBError,
+  decodeKey,
+  type EncodedKey,
+  Key,
+  type KeyPart,
+  type KeyRange,
+  systemRange,
+} from '@agentdb/core';
+import type { RunMetadata } from './run-metadata.js';
+import type { RunStatus } from './run-status.js';
+
+/**
+ * The run index's key layout, all in the reserved system namespace (`Key.run`), which no user run id
+ * can reach:
+ *
+ *   ('record', runId)                          → the RunMetadata record
+ *   ('status', status, createdAt, runId)       → null   (one per run)
+ *   ('created', createdAt, runId)              → null   (one per run)
+ *   ('tag', tag, createdAt, runId)             → null   (one per tag)
+ *   ('parent', parentRunId, createdAt, runId)  → null   (one per child run)
+ *   ('count')                                  → number of runs (commit-time counter)
+ *
+ * Every index orders its entries by (createdAt, runId) after its prefix, so any two indices can be
+ * intersected by a merge walk, and a creation-time window narrows every one of them.
+ */
+
+/** The key of a run's record. */
+export function recordKey(runId: string): EncodedKey {
+  return Key.run('record', runId);
+}
+
+/** The run counter. */
+export const COUNT_KEY: EncodedKey = Key.run('count');
+
+/** An index: the tuple prefix that precedes `(createdAt, runId)`. */
+export type IndexPrefix =
+  | readonly ['status', RunStatus]
+  | readonly ['created']
+  | readonly ['tag', string]
+  | readonly ['parent', string];
+
+/** The key of `run`'s entry in the index `prefix`. */
+export function indexKey(prefix: IndexPrefix, createdAt: number, runId: string): EncodedKey {
+  return Key.run(...prefix, createdAt, runId);
+}
+
+/** The smallest key of index `prefix` at or after `createdAt` (any run id). */
+export function indexKeyAt(prefix: IndexPrefix, createdAt: number): EncodedKey {
+  return Key.run(...prefix, createdAt);
+}
+
+/** Every entry of index `prefix`. */
+export function indexRange(prefix: IndexPrefix): KeyRange {
+  return systemRange(...prefix);
+}
+
+/** Every index entry a run's record implies. */
+export function indexKeysOf(run: RunMetadata): EncodedKey[] {
+  const at = (prefix: IndexPrefix) => indexKey(prefix, run.createdAt, run.runId);
+  const keys = [at(['status', run.status]), at(['created'])];
+  for (const tag of run.tags) keys.push(at(['tag', tag]));
+  if (run.parentRunId !== undefined) keys.push(at(['parent', run.parentRunId]));
+  return keys;
+}
+
+/** A position in an index: every index is ordered by it. */
+export interface Position {
+  createdAt: number;
+  runId: string;
+}
+
+/** Reads the (createdAt, runId) position off an index key. */
+export function positionOf(key: EncodedKey): Position {
+  const parts: KeyPart[] = decodeKey(key).parts;
+  const createdAt = parts.at(-2);
+  const runId = parts.at(-1);
+  if (typeof createdAt !== 'number' || typeof runId !== 'string') {
+    throw new AgentDBError('CORRUPTION', 'a run-index entry key does not end in (createdAt, runId)');
+  }
+  return { createdAt, runId };
+}
+
+/** Order of positions: by createdAt, then run id (ASCII, so code-unit order equals byte order). */
+export function comparePositions(a: Position, b: Position): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}

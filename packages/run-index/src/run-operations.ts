@@ -1,0 +1,195 @@
+import { AgentDBError, type Clock, type EncodedKey, readClock, runRange, type Value } from '@agentdb/core';
+import type { Transaction } from '@agentdb/engine';
+import { type CreateRunOptions, checkQuery, type RunQuery } from './arguments.js';
+import { listRunIdsIn, queryRunsIn, readIndexedRun } from './query-runs.js';
+import { COUNT_KEY, indexKeysOf, indexRange, positionOf, recordKey } from './run-keys.js';
+import { fromRecord, type RunMetadata, toRecord } from './run-metadata.js';
+import { assertTransition, FINISHED_STATUSES, type RunStatus } from './run-status.js';
+
+// Creates and deletes of runs not yet committed, per transaction, so `count()` inside a transaction
+// sees its own writes although the counter itself is only updated at commit (tx.mutate). Keyed weakly
+// by the transaction object: each attempt of a transaction is a new object and starts at zero.
+const pendingCountDelta = new WeakMap<Transaction, number>();
+
+function keyIdOf(key: EncodedKey): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
+}
+
+/**
+ * Every run-index operation, on one transaction, with run ids explicit. The facade and the bound
+ * transaction view both delegate here, so each rule is written once. Arguments arrive checked.
+ */
+export class RunOperations {
+  readonly #tx: Transaction;
+  readonly #clock: Clock;
+
+  constructor(tx: Transaction, clock: Clock) {
+    this.#tx = tx;
+    this.#clock = clock;
+  }
+
+  async get(runId: string): Promise<RunMetadata | undefined> {
+    const value = await this.#tx.get(recordKey(runId));
+    return value === undefined ? undefined : fromRecord(runId, value);
+  }
+
+  async #require(runId: string): Promise<RunMetadata> {
+    const run = await this.get(runId);
+    if (run === undefined)
+      throw new AgentDBError('NOT_FOUND', `run "${runId}" does not exist in the run index`);
+    return run;
+  }
+
+  /**
+   * Writes the change from `before` to `after` (either may be absent: create / delete): the record,
+   * exactly the index entries that differ, and the counter. Returns how many keys were deleted.
+   */
+  #write(before: RunMetadata | undefined, after: RunMetadata | undefined): number {
+    const tx = this.#tx;
+    const runId = (after ?? before)!.runId;
+    const old = new Map((before === undefined ? [] : indexKeysOf(before)).map((k) => [keyIdOf(k), k]));
+    const next = new Map((after === undefined ? [] : indexKeysOf(after)).map((k) => [keyIdOf(k), k]));
+    let deleted = 0;
+    for (const [id, key] of old) {
+      if (next.has(id)) continue;
+      tx.delete(key);
+      deleted++;
+    }
+    for (const [id, key] of next) if (!old.has(id)) tx.put(key, null);
+    if (after === undefined) {
+      tx.delete(recordKey(runId));
+      deleted++;
+    } else {
+      tx.put(recordKey(runId), toRecord(after));
+    }
+    const delta = before === undefined ? 1 : after === undefined ? -1 : 0;
+    if (delta !== 0) {
+      // A commit-time mutation never conflicts, so concurrent creates do not contend on the counter.
+      tx.mutate(COUNT_KEY, (n) => ({ value: Number(n ?? 0) + delta, result: null }));
+      pendingCountDelta.set(tx, (pendingCountDelta.get(tx) ?? 0) + delta);
+    }
+    return deleted;
+  }
+
+  async create(
+    runId: string,
+    o: CreateRunOptions & { tags: string[]; metadata: Value },
+  ): Promise<RunMetadata> {
+    if ((await this.#tx.get(recordKey(runId))) !== undefined) {
+      throw new AgentDBError('ALREADY_EXISTS', `run "${runId}" already exists`);
+    }
+    if (o.parentRunId !== undefined && (await this.#tx.get(recordKey(o.parentRunId))) === undefined) {
+      throw new AgentDBError('NOT_FOUND', `parent run "${o.parentRunId}" does not exist in the run index`);
+    }
+    const now = readClock(this.#clock);
+    const run: RunMetadata = {
+      runId,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      tags: o.tags,
+      metadata: o.metadata,
+    };
+    if (o.name !== undefined) run.name = o.name;
+    if (o.parentRunId !== undefined) run.parentRunId = o.parentRunId;
+    this.#write(undefined, run);
+    return run;
+  }
+
+  async updateStatus(runId: string, status: RunStatus, error: string | undefined): Promise<RunMetadata> {
+    const run = await this.#require(runId);
+    if (run.status === 'active' && status === 'active') return run; // the contract's no-op
+    assertTransition(runId, run.status, status);
+    const now = readClock(this.#clock);
+    const next: RunMetadata = { ...run, status, updatedAt: now };
+    if (FINISHED_STATUSES.includes(status)) next.completedAt = now;
+    if (error !== undefined) next.error = error;
+    this.#write(run, next);
+    return next;
+  }
+
+  async addTags(runId: string, tags: string[]): Promise<RunMetadata> {
+    const run = await this.#require(runId);
+    const merged = [...new Set([...run.tags, ...tags])];
+    if (merged.length === run.tags.length) return run;
+    const next = { ...run, tags: merged, updatedAt: readClock(this.#clock) };
+    this.#write(run, next);
+    return next;
+  }
+
+  async removeTags(runId: string, tags: string[]): Promise<RunMetadata> {
+    const run = await this.#require(runId);
+    const drop = new Set(tags);
+    const kept = run.tags.filter((t) => !drop.has(t));
+    if (kept.length === run.tags.length) return run;
+    const next = { ...run, tags: kept, updatedAt: readClock(this.#clock) };
+    this.#write(run, next);
+    return next;
+  }
+
+  async updateMetadata(runId: string, metadata: Value): Promise<RunMetadata> {
+    const run = await this.#require(runId);
+    const next = { ...run, metadata, updatedAt: readClock(this.#clock) };
+    this.#write(run, next);
+    return next;
+  }
+
+  query(q: RunQuery): Promise<RunMetadata[]> {
+    return queryRunsIn(this.#tx, checkQuery(q));
+  }
+
+  listRuns(): Promise<string[]> {
+    return listRunIdsIn(this.#tx);
+  }
+
+  async count(): Promise<number> {
+    const committed = Number((await this.#tx.get(COUNT_KEY)) ?? 0);
+    return committed + (pendingCountDelta.get(this.#tx) ?? 0);
+  }
+
+  async #childIds(runId: string, limit?: number): Promise<string[]> {
+    const ids: string[] = [];
+    const opts = limit === undefined ? undefined : { limit };
+    for await (const { key } of this.#tx.scan(indexRange(['parent', runId]), opts))
+      ids.push(positionOf(key).runId);
+    return ids;
+  }
+
+  /**
+   * Deletes `runId` (and with `recursive` its descendants): records, index entries and every key under
+   * each run's `runRange`, all in this transaction. NOT_FOUND when there is nothing at all to delete.
+   */
+  async delete(runId: string, recursive: boolean): Promise<{ keysDeleted: number }> {
+    const children = await this.#childIds(runId, recursive ? undefined : 1);
+    if (children.length > 0 && !recursive) {
+      throw new AgentDBError(
+        'INVALID_ARGUMENT',
+        `run "${runId}" has child runs (e.g. "${children[0]}"): delete them first or pass { recursive: true }`,
+      );
+    }
+    // Breadth-first over the parent index; parents always exist before children, so there are no cycles.
+    const doomed = [runId];
+    if (recursive) {
+      for (let i = 0; i < doomed.length; i++) {
+        doomed.push(...(i === 0 ? children : await this.#childIds(doomed[i]!)));
+      }
+    }
+    let keysDeleted = 0;
+    let found = false;
+    for (const id of doomed) {
+      const run = id === runId ? await this.get(id) : await readIndexedRun(this.#tx, id);
+      if (run !== undefined) {
+        found = true;
+        keysDeleted += this.#write(run, undefined);
+      }
+      for await (const { key } of this.#tx.scan(runRange(id))) {
+        this.#tx.delete(key);
+        keysDeleted++;
+      }
+    }
+    if (!found && keysDeleted === 0) {
+      throw new AgentDBError('NOT_FOUND', `run "${runId}" has no record and no data: nothing to delete`);
+    }
+    return { keysDeleted };
+  }
+}
