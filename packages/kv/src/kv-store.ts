@@ -24,7 +24,12 @@ export class KVStore {
    */
   constructor(db: Database) {
     const d = db as Partial<Record<keyof Database, unknown>> | null;
-    if (typeof d !== 'object' || d === null || typeof d.transaction !== 'function' || typeof d.scan !== 'function') {
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      typeof d.transaction !== 'function' ||
+      typeof d.scan !== 'function'
+    ) {
       throw invalidArgument(`new KVStore(db) needs a Database from @agentdb/engine, got ${describe(db)}`);
     }
     this.#db = db;

@@ -42,7 +42,9 @@ function checkOptionNames(opts: unknown, what: string, allowed: readonly string[
   // A misspelt option (`{ prefx: 'a' }`) would otherwise silently widen a listing or drop a TTL.
   for (const name of Object.keys(opts)) {
     if (!allowed.includes(name)) {
-      throw invalidArgument(`unknown ${what} option ${JSON.stringify(name)}; the options are ${allowed.join(', ')}`);
+      throw invalidArgument(
+        `unknown ${what} option ${JSON.stringify(name)}; the options are ${allowed.join(', ')}`,
+      );
     }
   }
   return opts;

@@ -5,9 +5,9 @@ import {
   type EncodedKey,
   invalidArgument,
   Key,
+  type Value,
   validateKeyString,
   validateRunId,
-  type Value,
 } from '@agentdb/core';
 import type { Database, Transaction } from '@agentdb/engine';
 import { pageScan } from './options.js';
@@ -46,7 +46,11 @@ export async function readExists(src: KVSource, runId: string, key: string): Pro
   return (await src.getEntry(Key.kv(runId, key))) !== undefined;
 }
 
-export function readMany(src: KVSource, runId: string, keys: readonly string[]): Promise<(Value | undefined)[]> {
+export function readMany(
+  src: KVSource,
+  runId: string,
+  keys: readonly string[],
+): Promise<(Value | undefined)[]> {
   validateRunId(runId); // also when `keys` is empty
   if (!Array.isArray(keys)) throw invalidArgument(`getMany needs an array of keys, got ${describe(keys)}`);
   // Validate every key before reading any, naming the offending position.
@@ -63,7 +67,10 @@ function keyName(key: EncodedKey): string {
   const name = parts[0];
   if (parts.length !== 1 || typeof name !== 'string') {
     // Only Key.kv keys belong under the KV tag; anything else was written around this package.
-    throw new AgentDBError('CORRUPTION', `a key under the KV tag is not a KV key (parts: ${describe(parts)})`);
+    throw new AgentDBError(
+      'CORRUPTION',
+      `a key under the KV tag is not a KV key (parts: ${describe(parts)})`,
+    );
   }
   return name;
 }

@@ -37,7 +37,13 @@ export function paddedKey(prefix: string, i: number, width = 5): string {
 }
 
 /** Writes `keys` (value = index) in transactions of `batch` puts each. */
-export async function putMany(kv: KVStore, db: Database, runId: string, keys: string[], batch = 2_500): Promise<void> {
+export async function putMany(
+  kv: KVStore,
+  db: Database,
+  runId: string,
+  keys: string[],
+  batch = 2_500,
+): Promise<void> {
   for (let i = 0; i < keys.length; i += batch) {
     const slice = keys.slice(i, i + batch);
     await db.transaction(

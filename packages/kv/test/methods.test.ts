@@ -70,7 +70,9 @@ describe('KVStore methods', () => {
     expect(await kv.list(RUN, { prefix: 'b', after: 'a' })).toStrictEqual(['b1', 'b2']);
     expect(await kv.list(RUN, { prefix: 'a', after: 'a3' })).toStrictEqual([]);
     expect(await kv.list(RUN, { prefix: 'a', after: 'zzz' })).toStrictEqual([]);
-    expect(await kv.listWithValues(RUN, { prefix: 'b', limit: 1 })).toStrictEqual([{ key: 'b1', value: 'b1' }]);
+    expect(await kv.listWithValues(RUN, { prefix: 'b', limit: 1 })).toStrictEqual([
+      { key: 'b1', value: 'b1' },
+    ]);
   });
 
   it('two KVStore instances on one database see the same data', async () => {
@@ -122,7 +124,9 @@ describe('run isolation', () => {
     for (const run of runs) {
       expect(await kv.get(run, 'shared')).toBe(`value of ${run}`);
       expect(await kv.list(run)).toStrictEqual([`only-${run}`, 'shared']);
-      expect(await kv.listWithValues(run, { prefix: 'only-' })).toStrictEqual([{ key: `only-${run}`, value: run }]);
+      expect(await kv.listWithValues(run, { prefix: 'only-' })).toStrictEqual([
+        { key: `only-${run}`, value: run },
+      ]);
       for (const other of runs.filter((r) => r !== run)) {
         expect(await kv.exists(run, `only-${other}`)).toBe(false);
       }

@@ -41,7 +41,10 @@ describe('pagination over 10,000 keys', () => {
     // Before every page, commit 20 new keys scattered over the whole key space (some behind the
     // cursor, some ahead of it), each sorting right after an existing key.
     const { keys: seen, pages } = await listAllPaged(kv, RUN, 250, undefined, async (page) => {
-      const batch = Array.from({ length: 20 }, (_, i) => `${paddedKey('k', ((page * 20 + i) * 7_919) % N)}+${page}`);
+      const batch = Array.from(
+        { length: 20 },
+        (_, i) => `${paddedKey('k', ((page * 20 + i) * 7_919) % N)}+${page}`,
+      );
       await db.transaction(
         async (tx) => {
           for (const key of batch) await kv.in(tx).put(key, 'late');
@@ -62,8 +65,18 @@ describe('pagination over 10,000 keys', () => {
 
   it('a page costs reads proportional to its size, not to the run', async () => {
     const { kv, db } = fx();
-    await putMany(kv, db, RUN, Array.from({ length: N }, (_, i) => paddedKey('k', i)));
-    await putMany(kv, db, 'run-small', Array.from({ length: 15 }, (_, i) => paddedKey('k', 5_000 + i)));
+    await putMany(
+      kv,
+      db,
+      RUN,
+      Array.from({ length: N }, (_, i) => paddedKey('k', i)),
+    );
+    await putMany(
+      kv,
+      db,
+      'run-small',
+      Array.from({ length: 15 }, (_, i) => paddedKey('k', 5_000 + i)),
+    );
 
     const readsFor = async (fn: () => Promise<unknown>) => {
       const before = db.stats().reads;
