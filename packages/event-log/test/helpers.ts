@@ -3,18 +3,25 @@ import type { Database, MutationHandle } from '@agentdb/engine';
 import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
 import { type Event, EventLog } from '../src/index.js';
 
-/** A log on a real LMDB directory with a manual clock. */
+/** A log on a real LMDB directory with a manual clock. `events` and `db()` follow reopens. */
 export interface LogFixture {
   t: TestDatabase;
   clock: ManualClock;
-  events: EventLog;
+  readonly events: EventLog;
   db(): Database;
 }
 
 export async function openLog(opts: { durability?: 'strict' | 'buffered' } = {}): Promise<LogFixture> {
   const clock = manualClock();
   const t = await openTestDatabase({ durability: opts.durability ?? 'buffered', clock });
-  return { t, clock, events: new EventLog(t.db), db: () => t.db };
+  return {
+    t,
+    clock,
+    get events() {
+      return new EventLog(t.db); // stateless: a fresh facade per use is the same log
+    },
+    db: () => t.db,
+  };
 }
 
 /** Appends `count` events in transactions of `perTx`, with types from `typeOf(i)`. */
