@@ -22,6 +22,7 @@ describe('transition', () => {
   it('1,000 concurrent increments end at exactly 1,000, version 1,001, with no CONFLICT (buffered)', async () => {
     f = await openCells({ durability: 'buffered' });
     const results = await concurrentIncrements(f, 1000);
+    expect(f.db.stats().aborts).toBe(0); // no call ended in CONFLICT (or anything else)
     expect(await f.state.read(run, 'counter')).toMatchObject({ value: 1000, version: 1001 });
     // Each increment saw a distinct predecessor: no lost and no duplicated update.
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
