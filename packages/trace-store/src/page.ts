@@ -58,7 +58,8 @@ export function checkPage(opts: unknown): Page {
   }
   const o = opts as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (key !== 'limit' && key !== 'after') throw invalidArgument(`unknown page option "${key}" (expected limit, after)`);
+    if (key !== 'limit' && key !== 'after')
+      throw invalidArgument(`unknown page option "${key}" (expected limit, after)`);
   }
   const { limit, after } = o;
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {

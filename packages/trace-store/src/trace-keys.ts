@@ -1,12 +1,12 @@
 import {
   AgentDBError,
-  decodeKey,
   type EncodedKey,
   Key,
   type KeyPart,
   type KeyRange,
-  tagRange,
   TypeTag,
+  tagRange,
+  type Value,
 } from '@agentdb/core';
 
 /**
@@ -14,15 +14,15 @@ import {
  * in `(timestamp, id)`, so each one lists its traces in (timestamp, id) order and tag `a` never matches
  * tag `a__b`:
  *
- * | key                                       | value                |
- * |-------------------------------------------|----------------------|
- * | `('t', id)`                               | the `Trace`          |
- * | `('type', typeName, timestamp, id)`       | null                 |
- * | `('tag', tag, timestamp, id)` per tag     | null                 |
- * | `('time', timestamp, id)`                 | null                 |
- * | `('child', parentId, timestamp, id)`      | null (has a parent)  |
- * | `('root', timestamp, id)`                 | null (no parent)     |
- * | `('count',)`                              | number of traces     |
+ * | key                                       | value                   |
+ * |-------------------------------------------|-------------------------|
+ * | `('t', id)`                               | the `Trace`             |
+ * | `('type', typeName, timestamp, id)`       | id                      |
+ * | `('tag', tag, timestamp, id)` per tag     | id                      |
+ * | `('time', timestamp, id)`                 | id                      |
+ * | `('child', parentId, timestamp, id)`      | id (traces with parent) |
+ * | `('root', timestamp, id)`                 | id (traces without)     |
+ * | `('count')`                               | number of traces        |
  *
  * All of a trace's keys are written in one transaction with its record.
  */
@@ -57,13 +57,12 @@ export function indexRange(runId: string, prefix: IndexPrefix): KeyRange {
   return tagRange(runId, TypeTag.Trace, ...prefix);
 }
 
-/** Reads `(timestamp, id)` back from an index entry's key. */
-export function indexPosition(key: EncodedKey): { timestamp: number; id: string } {
-  const parts = decodeKey(key).parts;
-  const timestamp = parts[parts.length - 2];
-  const id = parts[parts.length - 1];
-  if (typeof timestamp !== 'number' || typeof id !== 'string') {
-    throw new AgentDBError('CORRUPTION', 'a trace index entry does not end in (timestamp, id)');
-  }
-  return { timestamp, id };
+/**
+ * The trace id an index entry points at. Index entries hold the id as their value: decoding it is far
+ * cheaper than decoding the key tuple (ordered-binary's key decoder costs ~30 µs per key).
+ */
+export function indexedId(value: Value): string {
+  if (typeof value !== 'string')
+    throw new AgentDBError('CORRUPTION', 'a trace index entry does not hold a trace id');
+  return value;
 }

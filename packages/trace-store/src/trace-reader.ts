@@ -2,7 +2,7 @@ import type { EncodedKey, KeyRange, Value } from '@agentdb/core';
 import type { Database, ScanEntry, Transaction } from '@agentdb/engine';
 import { afterCursor, type Page } from './page.js';
 import { decodeTrace, type Trace, type TraceTree } from './trace.js';
-import { BY_PARENT, type IndexPrefix, indexPosition, indexRange, recordKey } from './trace-keys.js';
+import { BY_PARENT, type IndexPrefix, indexedId, indexRange, recordKey } from './trace-keys.js';
 
 /**
  * The reads a query needs. Two implementations: snapshot reads on the database (the facade: no
@@ -51,7 +51,7 @@ export async function readIndex(
   const ids: string[] = [];
   if (page.limit > 0) {
     for await (const entry of reads.scan(afterCursor(range, runId, prefix, page), page.limit)) {
-      ids.push(indexPosition(entry.key).id);
+      ids.push(indexedId(entry.value));
       // Stop here rather than let the scan pull one entry past the limit.
       if (ids.length >= page.limit) break;
     }

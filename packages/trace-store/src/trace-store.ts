@@ -5,9 +5,9 @@ import {
   Key,
   newId,
   readClock,
+  type Value,
   validateKeyString,
   validateRunId,
-  type Value,
 } from '@agentdb/core';
 import { Database, type Transaction } from '@agentdb/engine';
 import { checkPage, type PageOptions } from './page.js';
@@ -19,16 +19,7 @@ import {
   type TraceTree,
   validateTraceId,
 } from './trace.js';
-import {
-  BY_PARENT,
-  BY_TAG,
-  BY_TIME,
-  BY_TYPE,
-  countKey,
-  indexKey,
-  recordKey,
-  ROOTS,
-} from './trace-keys.js';
+import { BY_PARENT, BY_TAG, BY_TIME, BY_TYPE, countKey, indexKey, ROOTS, recordKey } from './trace-keys.js';
 import { dbReads, type Reads, readIndex, readTraces, readTree, txReads } from './trace-reader.js';
 import { type TraceType, typeName, validateTraceType } from './trace-type.js';
 
@@ -111,7 +102,10 @@ export class TraceStoreView {
     const key = recordKey(runId, id);
     // Generated ids are checked too: the read is cheap and makes uniqueness a fact, not a probability.
     if ((await tx.get(key)) !== undefined) {
-      throw new AgentDBError('ALREADY_EXISTS', `trace ${id} already exists in run ${runId}; ids are never reused`);
+      throw new AgentDBError(
+        'ALREADY_EXISTS',
+        `trace ${id} already exists in run ${runId}; ids are never reused`,
+      );
     }
     if (parentId !== undefined && (await tx.get(recordKey(runId, parentId))) === undefined) {
       throw new AgentDBError('NOT_FOUND', `parent trace ${parentId} does not exist in run ${runId}`);
@@ -132,7 +126,7 @@ export class TraceStoreView {
     // The record goes first: it is the only write that can still fail (size limit), and then nothing
     // of this trace is buffered. Index entries are built above, so they cannot fail.
     tx.put(key, trace as unknown as Value);
-    for (const k of indexKeys) tx.put(k, null);
+    for (const k of indexKeys) tx.put(k, id);
     // A commit-time increment: concurrent recorders in one run never conflict on the counter.
     tx.mutate(countKey(runId), (n) => ({ value: (typeof n === 'number' ? n : 0) + 1, result: undefined }));
     const pending = pendingCounts.get(tx) ?? new Map<string, number>();
@@ -222,7 +216,10 @@ export class TraceStoreView {
     if (startMs > endMs) throw invalidArgument(`startMs (${startMs}) must not be after endMs (${endMs})`);
     const checked = checkPage(page);
     // ('time', t) sorts before every ('time', t, id), so these two keys bound [startMs, endMs) exactly.
-    const range = { start: Key.trace(this.runId, BY_TIME, startMs), end: Key.trace(this.runId, BY_TIME, endMs) };
+    const range = {
+      start: Key.trace(this.runId, BY_TIME, startMs),
+      end: Key.trace(this.runId, BY_TIME, endMs),
+    };
     return readIndex(this.#reads, this.runId, [BY_TIME], checked, range);
   }
 

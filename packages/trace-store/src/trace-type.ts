@@ -1,4 +1,11 @@
-import { AgentDBError, describe, invalidArgument, type Value, validateKeyString, validateValue } from '@agentdb/core';
+import {
+  type AgentDBError,
+  describe,
+  invalidArgument,
+  type Value,
+  validateKeyString,
+  validateValue,
+} from '@agentdb/core';
 
 /**
  * What a trace records: one step of an agent's reasoning. A discriminated union on `type`; `custom`
@@ -157,7 +164,10 @@ export function validateTraceType(input: unknown): TraceType {
   const obj = input as Record<string, unknown>;
   const type = obj.type;
   if (!isBuiltin(type)) {
-    throw bad('type', `must be one of ${BUILTIN_TRACE_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describe(type)}`);
+    throw bad(
+      'type',
+      `must be one of ${BUILTIN_TRACE_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describe(type)}`,
+    );
   }
   const fields = VARIANTS[type];
   for (const key of Object.keys(obj)) {

@@ -1,4 +1,11 @@
-import { AgentDBError, describe, invalidArgument, type Value, validateKeyString, validateValue } from '@agentdb/core';
+import {
+  AgentDBError,
+  describe,
+  invalidArgument,
+  type Value,
+  validateKeyString,
+  validateValue,
+} from '@agentdb/core';
 import type { TraceType } from './trace-type.js';
 
 /** One recorded step. Stored exactly in this shape (no `parentId` field on a root). */
@@ -47,14 +54,17 @@ const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export function validateTraceId(id: unknown, what: string): asserts id is string {
   if (typeof id !== 'string' || !TRACE_ID.test(id)) {
-    throw invalidArgument(`${what} ${describe(id)} is invalid: use 1–64 characters from A–Z, a–z, 0–9, "_" and "-"`);
+    throw invalidArgument(
+      `${what} ${describe(id)} is invalid: use 1–64 characters from A–Z, a–z, 0–9, "_" and "-"`,
+    );
   }
 }
 
 /** Checks a tag list and returns it without duplicates, in first-occurrence order. */
 export function validateTags(tags: unknown): string[] {
   if (!Array.isArray(tags)) throw invalidArgument(`tags must be an array of strings, got ${describe(tags)}`);
-  if (tags.length > MAX_TAGS) throw invalidArgument(`tags has ${tags.length} entries; the limit is ${MAX_TAGS}`);
+  if (tags.length > MAX_TAGS)
+    throw invalidArgument(`tags has ${tags.length} entries; the limit is ${MAX_TAGS}`);
   const seen = new Set<string>();
   for (let i = 0; i < tags.length; i++) {
     if (!(i in tags)) throw invalidArgument(`tags[${i}] must be a string, got undefined`);
@@ -83,7 +93,9 @@ export function checkRecordOptions(opts: unknown, allowParent: boolean): Checked
   const o = opts as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!RECORD_OPTIONS.has(key) || (key === 'parentId' && !allowParent)) {
-      const expected = allowParent ? 'id, parentId, tags, metadata' : 'id, tags, metadata (the parent is an argument)';
+      const expected = allowParent
+        ? 'id, parentId, tags, metadata'
+        : 'id, tags, metadata (the parent is an argument)';
       throw invalidArgument(`unknown record option "${key}" (expected ${expected})`);
     }
   }
@@ -106,7 +118,13 @@ function corrupt(why: string): AgentDBError {
 
 /** Checks the shape of a stored trace record; anything else is `CORRUPTION`, never a wrong answer. */
 export function decodeTrace(v: Value, expectedId: string): Trace {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array || v instanceof Date) {
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    Array.isArray(v) ||
+    v instanceof Uint8Array ||
+    v instanceof Date
+  ) {
     throw corrupt(`expected an object for trace ${expectedId}`);
   }
   const t = v as Record<string, Value>;
@@ -117,6 +135,7 @@ export function decodeTrace(v: Value, expectedId: string): Trace {
   if (tt === null || typeof tt !== 'object' || typeof (tt as Record<string, Value>).type !== 'string') {
     throw corrupt(`trace ${expectedId} has no traceType`);
   }
-  if (t.parentId !== undefined && typeof t.parentId !== 'string') throw corrupt(`trace ${expectedId} has a bad parentId`);
+  if (t.parentId !== undefined && typeof t.parentId !== 'string')
+    throw corrupt(`trace ${expectedId} has a bad parentId`);
   return v as unknown as Trace;
 }

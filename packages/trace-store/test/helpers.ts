@@ -1,4 +1,4 @@
-import { isAgentDBError, type KeyRange, runRange, TypeTag, tagRange } from '@agentdb/core';
+import { decodeKey, isAgentDBError, type KeyRange, runRange, TypeTag, tagRange } from '@agentdb/core';
 import type { Database } from '@agentdb/engine';
 import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
 import { expect } from 'vitest';
@@ -65,4 +65,44 @@ export function flatten(tree: TraceTree): { node: TraceTree; depth: number }[] {
     }
   }
   return out;
+}
+
+/**
+ * Checks a run's trace indices against its records: every index entry points at an existing trace
+ * whose fields put it there, every trace has all of its entries, and the counter equals the records.
+ * Returns the problems found (empty when consistent).
+ */
+export async function indexProblems(db: Database, runId: string): Promise<string[]> {
+  const problems: string[] = [];
+  const records = new Map<string, Trace>();
+  const entries = new Set<string>();
+  let counter: unknown;
+  for await (const { key, value } of db.scan(tagRange(runId, TypeTag.Trace))) {
+    const parts = decodeKey(key).parts;
+    if (parts[0] === 't') records.set(parts[1] as string, value as unknown as Trace);
+    else if (parts[0] === 'count') counter = value;
+    else {
+      entries.add(JSON.stringify(parts));
+      if (value !== parts.at(-1))
+        problems.push(`index entry ${JSON.stringify(parts)} holds ${String(value)}`);
+    }
+  }
+  const expected = new Set<string>();
+  for (const t of records.values()) {
+    const at = [t.timestamp, t.id];
+    const name = t.traceType.type === 'custom' ? t.traceType.name : t.traceType.type;
+    const own = [
+      ['type', name, ...at],
+      ['time', ...at],
+      t.parentId === undefined ? ['root', ...at] : ['child', t.parentId, ...at],
+    ];
+    for (const tag of t.tags) own.push(['tag', tag, ...at]);
+    for (const e of own) expected.add(JSON.stringify(e));
+    if (t.parentId !== undefined && !records.has(t.parentId))
+      problems.push(`trace ${t.id} has a missing parent`);
+  }
+  for (const e of expected) if (!entries.has(e)) problems.push(`missing index entry ${e}`);
+  for (const e of entries) if (!expected.has(e)) problems.push(`index entry ${e} points at no trace`);
+  if ((counter ?? 0) !== records.size) problems.push(`counter ${String(counter)} ≠ ${records.size} records`);
+  return problems;
 }
