@@ -157,11 +157,14 @@ const BAD_LIST_OPTIONS: [string, unknown][] = [
 ];
 
 describe('bad input is refused with the documented code and changes nothing', () => {
-  const fx = useKV();
+  // One database for the file: every call here must leave it unchanged, and expectRefused checks that.
+  const fx = useKV({ scope: 'file' });
   const setup = async () => {
     const f = fx();
-    databases.set(f.kv, f.db);
-    await f.kv.put(RUN, 'existing', { keep: true });
+    if (!databases.has(f.kv)) {
+      databases.set(f.kv, f.db);
+      await f.kv.put(RUN, 'existing', { keep: true });
+    }
     return f;
   };
 

@@ -1,6 +1,6 @@
 import type { Database } from '@agentdb/engine';
 import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { KVStore } from '../src/index.js';
 
 export interface KVFixture {
@@ -11,17 +11,21 @@ export interface KVFixture {
 }
 
 /**
- * A fresh real LMDB database per test with a manual clock and a KVStore on it, disposed afterwards.
+ * A real LMDB database with a manual clock and a KVStore on it: fresh per test, or with
+ * `scope: 'file'` one for the whole file (for tests that must leave the store unchanged anyway).
  * Buffered durability unless a test says otherwise (durability is not what these tests are about).
  */
-export function useKV(opts: { durability?: 'strict' | 'buffered' } = {}): () => KVFixture {
+export function useKV(
+  opts: { durability?: 'strict' | 'buffered'; scope?: 'test' | 'file' } = {},
+): () => KVFixture {
   let fixture: KVFixture | undefined;
-  beforeEach(async () => {
+  const [setUp, tearDown] = opts.scope === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  setUp(async () => {
     const clock = manualClock();
     const t = await openTestDatabase({ durability: opts.durability ?? 'buffered', clock });
     fixture = { t, db: t.db, kv: new KVStore(t.db), clock };
   });
-  afterEach(async () => {
+  tearDown(async () => {
     await fixture?.t.dispose();
     fixture = undefined;
   });
