@@ -1,4 +1,4 @@
-import { decodeKey, isAgentDBError } from '@agentdb/core';
+import { isAgentDBError, Key } from '@agentdb/core';
 import type { ChainVerification } from './event.js';
 import { allTypeIndexRanges, eventRange, metaKey, typeIndexKey } from './event-keys.js';
 import { parseEventRecord, parseMeta, type StoredEvent } from './event-record.js';
@@ -64,8 +64,10 @@ export async function verifyChain(reader: Reader, runId: string): Promise<ChainV
     let prevHash = GENESIS_HASH;
     try {
       for await (const entry of reader.scan(eventRange(runId, 0))) {
-        const sequence = decodeKey(entry.key).parts[0];
-        if (sequence !== verified) throw new Broken(verified, `event ${verified} is missing`);
+        // Comparing with the expected key is much cheaper than decoding the entry's key.
+        if (Buffer.compare(entry.key, Key.event(runId, verified)) !== 0) {
+          throw new Broken(verified, `event ${verified} is missing`);
+        }
         const rec = recordAt(entry.value, verified);
         prevHash = checkEvent(rec, verified, prevHash);
         if ((await reader.get(typeIndexKey(runId, rec.eventType, verified))) !== verified) {
@@ -113,8 +115,8 @@ async function checkNoStrayIndexEntries(reader: Reader, runId: string, length: n
   let total = 0;
   for (const range of allTypeIndexRanges(runId)) {
     for await (const entry of reader.scan(range)) {
-      const sequence = decodeKey(entry.key).parts.at(-1);
-      if (typeof sequence !== 'number' || entry.value !== sequence) {
+      const sequence = entry.value;
+      if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) {
         throw new Broken(undefined, 'the type index holds a malformed entry');
       }
       if (sequence < length) total++;
@@ -124,9 +126,9 @@ async function checkNoStrayIndexEntries(reader: Reader, runId: string, length: n
   // Rare path: name the event that a stray entry lists under a type it does not have.
   for (const range of allTypeIndexRanges(runId)) {
     for await (const entry of reader.scan(range)) {
-      const sequence = decodeKey(entry.key).parts.at(-1) as number;
+      const sequence = entry.value as number;
       if (sequence >= length) continue;
-      const rec = recordAt(await reader.get(eventRange(runId, sequence).start), sequence);
+      const rec = recordAt(await reader.get(Key.event(runId, sequence)), sequence);
       if (Buffer.compare(typeIndexKey(runId, rec.eventType, sequence), entry.key) !== 0) {
         throw new Broken(sequence, `event ${sequence}: the type index also lists it under another type`);
       }
