@@ -277,8 +277,22 @@ export function runIdOfKey(key: EncodedKey): string | undefined {
   if (key[0] !== 0x75 || key[1] !== 0x00) return undefined;
   const end = key.indexOf(0x00, 2);
   if (end < 3) return undefined;
-  return Buffer.from(key.buffer, key.byteOffset + 2, end - 2).toString('latin1');
+  // Writes come in runs of the same run id: reuse the last decoded id when the bytes match.
+  const last = lastRunId;
+  if (last.length === end - 2) {
+    let same = true;
+    for (let i = 0; i < last.length; i++) {
+      if (key[i + 2] !== last.charCodeAt(i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  lastRunId = Buffer.from(key.buffer, key.byteOffset + 2, end - 2).toString('latin1');
+  return lastRunId;
 }
+let lastRunId = '';
 
 /**
  * Byte-wise comparison of encoded keys (the order LMDB uses).

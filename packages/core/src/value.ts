@@ -41,12 +41,16 @@ const UNSTORABLE: Record<string, string> = {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-function childPath(path: string, key: string): string {
-  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
+/** A path segment: an array index or an object key. Paths are only turned into text on failure. */
+type Segment = number | string;
 
-function fail(path: string, problem: string): never {
-  throw new AgentDBError('INVALID_VALUE', `${path} ${problem}`, { path });
+function pathText(root: string, segments: readonly Segment[]): string {
+  let out = root;
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += IDENTIFIER.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
+  }
+  return out;
 }
 
 /**
@@ -61,56 +65,65 @@ function fail(path: string, problem: string): never {
  */
 export function validateValue(value: unknown, options: ValidateOptions = {}): ValueShape {
   const shape: ValueShape = { hasNegativeZero: false };
-  const ancestors = new Set<object>();
+  const ancestors: object[] = [];
+  const segments: Segment[] = [];
   const finite = options.finiteNumbers === true;
+  const fail = (problem: string): never => {
+    const path = pathText(options.name ?? 'value', segments);
+    throw new AgentDBError('INVALID_VALUE', `${path} ${problem}`, { path });
+  };
 
-  const visit = (v: unknown, path: string, depth: number): void => {
+  const visit = (v: unknown): void => {
     switch (typeof v) {
       case 'string':
       case 'boolean':
       case 'bigint':
         return;
       case 'number':
-        if (Object.is(v, -0)) shape.hasNegativeZero = true;
-        else if (finite && !Number.isFinite(v)) fail(path, `must be a finite number, got ${v}`);
+        if (v === 0 && 1 / v < 0) shape.hasNegativeZero = true;
+        else if (finite && !Number.isFinite(v)) fail(`must be a finite number, got ${v}`);
         return;
       case 'undefined':
       case 'function':
       case 'symbol':
-        fail(path, UNSTORABLE[typeof v] ?? 'cannot be stored');
+        fail(UNSTORABLE[typeof v] ?? 'cannot be stored');
     }
     if (v === null || v instanceof Uint8Array) return;
     const obj = v as object;
     if (obj instanceof Date) {
-      if (Number.isNaN(obj.getTime())) fail(path, 'is an invalid Date');
+      if (Number.isNaN(obj.getTime())) fail('is an invalid Date');
       return;
     }
-    if (depth >= MAX_VALUE_DEPTH) fail(path, `is nested deeper than ${MAX_VALUE_DEPTH} levels`);
-    if (ancestors.has(obj)) fail(path, 'is a circular reference');
-    ancestors.add(obj);
+    if (ancestors.length >= MAX_VALUE_DEPTH) fail(`is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    if (ancestors.includes(obj)) fail('is a circular reference');
+    ancestors.push(obj);
     if (Array.isArray(obj)) {
       for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) fail(`${path}[${i}]`, 'is a hole in a sparse array');
-        visit(obj[i], `${path}[${i}]`, depth + 1);
+        segments.push(i);
+        if (!(i in obj)) fail('is a hole in a sparse array');
+        visit(obj[i]);
+        segments.pop();
       }
     } else {
       const proto: unknown = Object.getPrototypeOf(obj);
       if (proto !== Object.prototype && proto !== null) {
-        fail(
-          path,
-          `is an instance of ${(obj as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}; only plain objects, arrays, Date and Uint8Array are stored`,
-        );
+        const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'a class';
+        fail(`is an instance of ${name}; only plain objects, arrays, Date and Uint8Array are stored`);
       }
-      if (Object.getOwnPropertySymbols(obj).length > 0) fail(path, 'has symbol keys, which cannot be stored');
-      for (const [k, child] of Object.entries(obj)) {
-        if (k === '__proto__') fail(childPath(path, k), 'is a reserved key');
-        visit(child, childPath(path, k), depth + 1);
+      if (Object.getOwnPropertySymbols(obj).length > 0) fail('has symbol keys, which cannot be stored');
+      const record = obj as Record<string, unknown>;
+      for (const k in record) {
+        if (!Object.hasOwn(record, k)) continue;
+        segments.push(k);
+        if (k === '__proto__') fail('is a reserved key');
+        visit(record[k]);
+        segments.pop();
       }
     }
-    ancestors.delete(obj);
+    ancestors.pop();
   };
 
-  visit(value, options.name ?? 'value', 0);
+  visit(value);
   return shape;
 }
 

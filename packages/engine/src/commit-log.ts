@@ -1,13 +1,24 @@
 import { crc32 } from 'node:zlib';
-import { AgentDBError, decodeValue, encodeTrusted, type Value } from '@agentdb/core';
+import { AgentDBError, decodeValue, type Value } from '@agentdb/core';
 import { entryExpiry, entryValue } from './stored-entry.js';
 
 /**
- * The commit log (WAL): one record per commit, written in the same LMDB transaction as the data.
- * Record layout: CRC-32 (big-endian, over the rest) ‖ CBOR `[format, version, timestamp, runIds,
- * [[key, storedEntry | null], …]]`. Entries are logged byte-for-byte as stored, so replay is exact.
+ * The commit log (WAL), written in the same LMDB transaction as the data. One log entry per LMDB
+ * write transaction (a group-commit batch) holds the records of every commit in it, so logging costs
+ * one LMDB write per batch rather than per commit. `db.changes()` still yields one record per commit.
+ *
+ * Entry key: the first commit version in the batch. Entry value (all integers big-endian):
+ *   CRC-32 over everything after it (u32) ‖ format (u8 = 1) ‖ last version (f64) ‖ timestamp (f64)
+ *   ‖ commit count (u32) ‖ per commit, in version order (first, first + 1, …):
+ *       run-id count (u16) ‖ per run id: length (u8) ‖ ASCII bytes
+ *       ‖ write count (u32) ‖ per write: key length (u16) ‖ key ‖ stored length (u32; 0xFFFFFFFF = delete) ‖ stored entry
+ * Entries are logged byte-for-byte as stored, so replay is exact. All commits of a batch share its
+ * timestamp: they became durable in the same LMDB transaction. A plain length-prefixed layout keeps the
+ * hot path to one allocation and a few copies.
  */
 const FORMAT = 1;
+const HEADER = 21; // CRC (4) + format (1) + last version (8) + timestamp (8)
+const DELETED = 0xffffffff;
 
 /** One write of a commit as logged: the stored entry bytes, or `null` for a delete. */
 export interface LoggedWrite {
@@ -36,30 +47,115 @@ export interface CommitRecord {
   writes: CommitWrite[];
 }
 
-/** Encodes a commit record with its checksum. */
-export function encodeCommit(c: LoggedCommit): Uint8Array {
-  const body = encodeTrusted([FORMAT, c.version, c.timestamp, c.runIds, c.writes.map((w) => [w.key, w.stored])]);
-  const out = Buffer.allocUnsafe(4 + body.length);
-  out.writeUInt32BE(crc32(body), 0);
-  out.set(body, 4);
-  return out;
+interface PendingCommit {
+  runIds: string[];
+  writes: LoggedWrite[];
 }
 
-/** Decodes a commit record; a bad checksum or shape is `CORRUPTION`. */
-export function decodeCommit(bytes: Uint8Array, expectedVersion?: number): LoggedCommit {
+/** Accumulates the commits of one batch and encodes them as one log entry. */
+export class LogEntryBuilder {
+  readonly #commits: PendingCommit[] = [];
+  #first = 0;
+  #size = HEADER;
+
+  add(version: number, runIds: string[], writes: LoggedWrite[]): void {
+    if (this.#commits.length === 0) this.#first = version;
+    this.#commits.push({ runIds, writes });
+    let size = 2 + 4;
+    for (const r of runIds) size += 1 + r.length;
+    for (const w of writes) size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
+    this.#size += size;
+  }
+
+  get empty(): boolean {
+    return this.#commits.length === 0;
+  }
+
+  /** The entry's key (first version) and bytes. */
+  encode(timestamp: number): { first: number; bytes: Uint8Array } {
+    const out = Buffer.allocUnsafe(this.#size + 4);
+    out[4] = FORMAT;
+    out.writeDoubleBE(this.#first + this.#commits.length - 1, 5);
+    out.writeDoubleBE(timestamp, 13);
+    out.writeUInt32BE(this.#commits.length, 21);
+    let at = HEADER + 4;
+    for (const c of this.#commits) {
+      at = out.writeUInt16BE(c.runIds.length, at);
+      for (const r of c.runIds) {
+        out[at++] = r.length;
+        at += out.write(r, at, 'latin1');
+      }
+      at = out.writeUInt32BE(c.writes.length, at);
+      for (const w of c.writes) {
+        at = out.writeUInt16BE(w.key.length, at);
+        out.set(w.key, at);
+        at += w.key.length;
+        if (w.stored === null) at = out.writeUInt32BE(DELETED, at);
+        else {
+          at = out.writeUInt32BE(w.stored.length, at);
+          out.set(w.stored, at);
+          at += w.stored.length;
+        }
+      }
+    }
+    out.writeUInt32BE(crc32(out.subarray(4, at)), 0);
+    return { first: this.#first, bytes: out.subarray(0, at) };
+  }
+}
+
+/** The header of a log entry (no checksum check, no body decode): for retention. */
+export function logEntryHeader(bytes: Uint8Array): { last: number; timestamp: number } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (buf.length < 5 || buf.readUInt32BE(0) !== crc32(buf.subarray(4))) {
-    throw new AgentDBError('CORRUPTION', `commit record ${expectedVersion ?? '?'} fails its checksum`);
+  return { last: buf.readDoubleBE(5), timestamp: buf.readDoubleBE(13) };
+}
+
+/** Decodes a log entry into its commits; a bad checksum, layout or numbering is `CORRUPTION`. */
+export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const where = `commit-log entry ${first}`;
+  if (buf.length < HEADER + 4 || buf.readUInt32BE(0) !== crc32(buf.subarray(4))) {
+    throw new AgentDBError('CORRUPTION', `${where} fails its checksum`);
   }
-  const raw = decodeValue(buf.subarray(4));
-  if (!Array.isArray(raw) || raw[0] !== FORMAT || raw.length !== 5) {
-    throw new AgentDBError('CORRUPTION', `commit record ${expectedVersion ?? '?'} has an unknown layout`);
+  if (buf[4] !== FORMAT) throw new AgentDBError('CORRUPTION', `${where} has unknown format ${buf[4]}`);
+  const { last, timestamp } = logEntryHeader(buf);
+  const count = buf.readUInt32BE(HEADER);
+  if (first + count - 1 !== last)
+    throw new AgentDBError('CORRUPTION', `${where} holds ${count} commits but ends at ${last}`);
+  const commits: LoggedCommit[] = [];
+  let at = HEADER + 4;
+  try {
+    for (let i = 0; i < count; i++) {
+      const runIds: string[] = [];
+      const runCount = buf.readUInt16BE(at);
+      at += 2;
+      for (let r = 0; r < runCount; r++) {
+        const len = buf[at++]!;
+        runIds.push(buf.toString('latin1', at, at + len));
+        at += len;
+      }
+      const writeCount = buf.readUInt32BE(at);
+      at += 4;
+      const writes: LoggedWrite[] = [];
+      for (let w = 0; w < writeCount; w++) {
+        const keyLen = buf.readUInt16BE(at);
+        const key = buf.subarray(at + 2, at + 2 + keyLen);
+        at += 2 + keyLen;
+        const storedLen = buf.readUInt32BE(at);
+        at += 4;
+        if (storedLen === DELETED) writes.push({ key, stored: null });
+        else {
+          writes.push({ key, stored: buf.subarray(at, at + storedLen) });
+          at += storedLen;
+        }
+      }
+      commits.push({ version: first + i, timestamp, runIds, writes });
+    }
+  } catch (cause) {
+    throw new AgentDBError('CORRUPTION', `${where} is truncated (${String(cause)})`, { cause });
   }
-  const [, version, timestamp, runIds, writes] = raw as [number, number, number, string[], [Uint8Array, Uint8Array | null][]];
-  if (expectedVersion !== undefined && version !== expectedVersion) {
-    throw new AgentDBError('CORRUPTION', `commit record stored at ${expectedVersion} claims version ${version}`);
-  }
-  return { version, timestamp, runIds, writes: writes.map(([key, stored]) => ({ key, stored })) };
+  if (at !== buf.length)
+    throw new AgentDBError('CORRUPTION', `${where} has ${buf.length - at} trailing bytes`);
+  return commits;
 }
 
 /** The public form of a logged commit. */
@@ -72,7 +168,9 @@ export function toCommitRecord(c: LoggedCommit): CommitRecord {
       if (w.stored === null) return { type: 'delete', key: w.key };
       const expiresAt = entryExpiry(w.stored);
       const value = decodeValue(entryValue(w.stored));
-      return expiresAt === undefined ? { type: 'put', key: w.key, value } : { type: 'put', key: w.key, value, expiresAt };
+      return expiresAt === undefined
+        ? { type: 'put', key: w.key, value }
+        : { type: 'put', key: w.key, value, expiresAt };
     }),
   };
 }

@@ -1,10 +1,23 @@
-import { AgentDBError, decodeValue, encodeValue, invalidArgument, runIdOfKey, type Value } from '@agentdb/core';
-import { decodeCommit, encodeCommit, type LoggedWrite } from './commit-log.js';
+import {
+  AgentDBError,
+  decodeValue,
+  encodeValue,
+  invalidArgument,
+  runIdOfKey,
+  type Value,
+} from '@agentdb/core';
+import { LogEntryBuilder, type LoggedWrite, logEntryHeader } from './commit-log.js';
 import { checkKey, keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
-import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
 import type { WriteScope } from './storage.js';
-import { expiryOf, type MutationContext, type PendingWrite, type TxContext, type TxState } from './transaction.js';
+import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
+import {
+  expiryOf,
+  type MutationContext,
+  type PendingWrite,
+  type TxContext,
+  type TxState,
+} from './transaction.js';
 
 /**
  * The commit pipeline. Everything here runs synchronously inside one LMDB write transaction, which
@@ -33,7 +46,8 @@ function scanUnchanged(scope: WriteScope, s: TxState['scans'][number]): boolean 
   let i = 0;
   for (const e of scope.range(start, end, s.reverse)) {
     const seen = s.seen[i++];
-    if (seen === undefined || seen.version !== e.version || Buffer.compare(seen.key, e.key) !== 0) return false;
+    if (seen === undefined || seen.version !== e.version || Buffer.compare(seen.key, e.key) !== 0)
+      return false;
   }
   return i === s.seen.length;
 }
@@ -51,9 +65,14 @@ function lockKeys(state: TxState): string[] {
   return [...state.reads.keys(), ...state.scans.map((s) => `range:${keyId(s.start)}`)];
 }
 
-function runMutations(scope: WriteScope, state: TxState, ctx: TxContext, now: number): { writes: PendingWrite[]; results: unknown[] } {
+function runMutations(
+  scope: WriteScope,
+  state: TxState,
+  ctx: TxContext,
+  now: number,
+): { writes: PendingWrite[]; results: unknown[] } {
+  if (state.mutations.length === 0) return { writes: [...state.writes.values()], results: [] };
   const writes = new Map(state.writes);
-  if (state.mutations.length === 0) return { writes: [...writes.values()], results: [] };
   const read = (key: Buffer): Value | undefined => {
     const pending = writes.get(keyId(key));
     const stored = pending !== undefined ? pending.stored : (scope.get(key)?.stored ?? null);
@@ -79,7 +98,9 @@ function runMutations(scope: WriteScope, state: TxState, ctx: TxContext, now: nu
       throw invalidArgument('a mutation function must be synchronous and return { value, result }');
     }
     if (out === null || typeof out !== 'object' || !('value' in out)) {
-      throw invalidArgument('a mutation function must return { value, result } (value undefined deletes the key)');
+      throw invalidArgument(
+        'a mutation function must return { value, result } (value undefined deletes the key)',
+      );
     }
     const { value, result } = out as { value: Value | undefined; result: unknown };
     if (value === undefined) writes.set(keyId(m.key), { key: m.key, stored: null });
@@ -90,58 +111,80 @@ function runMutations(scope: WriteScope, state: TxState, ctx: TxContext, now: nu
 }
 
 /**
- * Applies a write set as one commit: next commit version from the meta counter, entries stamped with
- * it, expiry-index entries, the commit-log record, and log retention. Returns the commit version.
+ * One LMDB write transaction's worth of commits. The version counter is read from the meta record
+ * once, bumped per commit in memory, and written back with the batch's single commit-log entry when
+ * the batch finishes (all in the same LMDB transaction).
  */
-export function applyWrites(scope: WriteScope, writes: readonly PendingWrite[], now: number, retention: WalRetention): number {
-  const version = scope.metaGet('version') + 1;
-  scope.metaSet('version', version);
-  const runIds = new Set<string>();
-  const logged: LoggedWrite[] = [];
-  for (const w of writes) {
-    const runId = runIdOfKey(w.key);
-    if (runId !== undefined) runIds.add(runId);
-    if (w.stored === null) scope.remove(w.key);
-    else {
-      scope.put(w.key, w.stored, version);
-      if (w.expiresAt !== undefined) scope.ttlAdd(w.expiresAt, w.key);
-    }
-    logged.push({ key: w.key, stored: w.stored });
+export class CommitBatch {
+  readonly #scope: WriteScope;
+  readonly #log = new LogEntryBuilder();
+  readonly now: number;
+  #version: number;
+
+  constructor(scope: WriteScope, now: number) {
+    this.#scope = scope;
+    this.now = now;
+    this.#version = scope.metaGet('version');
   }
-  scope.logAppend(version, encodeCommit({ version, timestamp: now, runIds: [...runIds], writes: logged }));
-  const count = scope.metaGet('logCount') + 1;
-  scope.metaSet('logCount', count);
-  trimLog(scope, version, count, now, retention);
-  return version;
+
+  /**
+   * Applies a write set as the next commit: entries stamped with its version, expiry-index entries,
+   * and its record in the batch's log entry. Returns the commit version.
+   */
+  apply(writes: readonly PendingWrite[]): number {
+    const version = ++this.#version;
+    const scope = this.#scope;
+    const runIds = new Set<string>();
+    const logged: LoggedWrite[] = [];
+    for (const w of writes) {
+      const runId = runIdOfKey(w.key);
+      if (runId !== undefined) runIds.add(runId);
+      if (w.stored === null) scope.remove(w.key);
+      else {
+        scope.put(w.key, w.stored, version);
+        if (w.expiresAt !== undefined) scope.ttlAdd(w.expiresAt, w.key);
+      }
+      logged.push({ key: w.key, stored: w.stored });
+    }
+    this.#log.add(version, [...runIds], logged);
+    return version;
+  }
+
+  /** Writes the counter and the log entry, then applies log retention. */
+  finish(retention: WalRetention): void {
+    if (this.#log.empty) return;
+    this.#scope.metaSet('version', this.#version);
+    const { first, bytes } = this.#log.encode(this.now);
+    this.#scope.logAppend(first, bytes);
+    trimLog(this.#scope, this.#version, this.now, retention);
+  }
 }
 
 const TRIM_BATCH = 256;
 
-function trimLog(scope: WriteScope, version: number, count: number, now: number, retention: WalRetention): void {
+/** Removes whole log entries that retention no longer keeps (bounded work per batch). */
+function trimLog(scope: WriteScope, version: number, now: number, retention: WalRetention): void {
   if (retention === 'all') return;
-  let remove = 0;
-  let oldest: { version: number; record: Uint8Array }[] = [];
-  if ('commits' in retention) {
-    remove = Math.min(count - retention.commits, TRIM_BATCH);
-    if (remove <= 0) return;
-    oldest = scope.logOldest(remove);
-  } else {
-    if (version % 64 !== 0) return; // time-based trimming is checked every 64 commits
-    const cutoff = now - retention.ms;
-    for (const r of scope.logOldest(TRIM_BATCH * 4)) {
-      if (decodeCommit(r.record, r.version).timestamp >= cutoff) break;
-      oldest.push(r);
-    }
-    remove = oldest.length;
-    if (remove === 0) return;
+  const keepAfter = 'commits' in retention ? version - retention.commits : undefined;
+  const cutoff = 'ms' in retention ? now - retention.ms : undefined;
+  let trimmedThrough = 0;
+  for (const { first, entry } of scope.logOldest(TRIM_BATCH)) {
+    const { last, timestamp } = logEntryHeader(entry);
+    if (keepAfter !== undefined ? last > keepAfter : timestamp >= cutoff!) break;
+    scope.logRemove(first);
+    trimmedThrough = last;
   }
-  for (const r of oldest) scope.logRemove(r.version);
-  scope.metaSet('logTrimmedThrough', oldest.at(-1)!.version);
-  scope.metaSet('logCount', count - oldest.length);
+  if (trimmedThrough > 0) scope.metaSet('logTrimmedThrough', trimmedThrough);
 }
 
 /** Validates, mutates and applies one transaction inside the shared write transaction. */
-export function commitInScope(scope: WriteScope, state: TxState, ctx: TxContext, now: number, retention: WalRetention): CommitOutcome {
+export function commitInScope(
+  scope: WriteScope,
+  batch: CommitBatch,
+  state: TxState,
+  ctx: TxContext,
+): CommitOutcome {
+  const now = batch.now;
   const conflictKeys = conflicts(scope, state);
   if (conflictKeys !== undefined) return { kind: 'conflict', keys: conflictKeys };
   let prepared: { writes: PendingWrite[]; results: unknown[] };
@@ -151,8 +194,7 @@ export function commitInScope(scope: WriteScope, state: TxState, ctx: TxContext,
     return { kind: 'failed', error };
   }
   try {
-    const version = applyWrites(scope, prepared.writes, now, retention);
-    return { kind: 'committed', version, results: prepared.results };
+    return { kind: 'committed', version: batch.apply(prepared.writes), results: prepared.results };
   } catch (cause) {
     // Only storage failures reach here; lmdb-js aborts the whole batch for them.
     throw new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
@@ -160,7 +202,12 @@ export function commitInScope(scope: WriteScope, state: TxState, ctx: TxContext,
 }
 
 /** One sweep commit: deletes up to `limit` expired entries through the expiry index. */
-export function sweepInScope(scope: WriteScope, now: number, limit: number, retention: WalRetention): { deleted: number; more: boolean } {
+export function sweepInScope(
+  scope: WriteScope,
+  now: number,
+  limit: number,
+  retention: WalRetention,
+): { deleted: number; more: boolean } {
   const due = scope.ttlDue(now, limit);
   const writes: PendingWrite[] = [];
   for (const d of due) {
@@ -171,6 +218,10 @@ export function sweepInScope(scope: WriteScope, now: number, limit: number, rete
       writes.push({ key: Buffer.from(d.key), stored: null });
     }
   }
-  if (writes.length > 0) applyWrites(scope, writes, now, retention);
+  if (writes.length > 0) {
+    const batch = new CommitBatch(scope, now);
+    batch.apply(writes);
+    batch.finish(retention);
+  }
   return { deleted: writes.length, more: due.length === limit };
 }

@@ -4,14 +4,14 @@ import {
   type Clock,
   type EncodedKey,
   invalidArgument,
-  isAgentDBError,
   type KeyRange,
   readClock,
-  validateRunId,
   type Value,
+  validateRunId,
 } from '@agentdb/core';
-import { type CommitOutcome, commitInScope, sweepInScope } from './commit.js';
-import { type CommitRecord, decodeCommit, toCommitRecord } from './commit-log.js';
+import { type CommitOutcome, sweepInScope } from './commit.js';
+import { type CommitRecord, decodeLogEntry, toCommitRecord } from './commit-log.js';
+import { CommitQueue } from './commit-queue.js';
 import { checkKey } from './key-bytes.js';
 import { KeyLocks } from './key-locks.js';
 import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
@@ -98,11 +98,13 @@ export class Database {
   readonly #opts: ResolvedOptions;
   readonly #storage: Storage;
   readonly #locks = new KeyLocks();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
   readonly #snapshots = new Set<Snapshot>();
   readonly #commits = new EventEmitter();
   readonly #ctx: TxContext;
   readonly #sweeper: NodeJS.Timeout | undefined;
+  readonly #queue: CommitQueue;
   #closing: Promise<void> | undefined;
   #sweeping: Promise<number> | undefined;
   readonly #stats = { commits: 0, conflicts: 0, retries: 0, aborts: 0, expiredSwept: 0 };
@@ -117,9 +119,11 @@ export class Database {
       maxValueBytes: opts.maxValueBytes,
       assertOpen: () => this.#assertOpen(),
       assertWritable: () => {
-        if (this.#opts.readOnly) throw invalidArgument('this database was opened with readOnly: true; writes are refused');
+        if (this.#opts.readOnly)
+          throw invalidArgument('this database was opened with readOnly: true; writes are refused');
       },
     };
+    this.#queue = new CommitQueue(storage, this.#ctx, opts);
     if (opts.sweepIntervalMs > 0 && !opts.readOnly) {
       this.#sweeper = setInterval(() => {
         if (this.#closing === undefined) this.sweepExpired().catch(() => {});
@@ -157,7 +161,8 @@ export class Database {
   }
 
   #assertOpen(): void {
-    if (this.#closing !== undefined) throw new AgentDBError('CLOSED', 'the database is closed; open it again to use it');
+    if (this.#closing !== undefined)
+      throw new AgentDBError('CLOSED', 'the database is closed; open it again to use it');
   }
 
   #snapshot(): Snapshot {
@@ -173,11 +178,14 @@ export class Database {
     };
   }
 
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#inFlight.add(p);
-    const done = () => this.#inFlight.delete(p);
-    p.then(done, done);
-    return p;
+  /** Counts an operation as in flight until it settles, so `close()` can wait for it. */
+  async #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight++;
+    try {
+      return await p;
+    } finally {
+      if (--this.#inFlight === 0) this.#drained?.();
+    }
   }
 
   /**
@@ -200,7 +208,13 @@ export class Database {
     let release: (() => void) | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
-        const state: TxState = { reads: new Map(), scans: [], writes: new Map(), mutations: [], running: true };
+        const state: TxState = {
+          reads: new Map(),
+          scans: [],
+          writes: new Map(),
+          mutations: [],
+          running: true,
+        };
         const tx = new Transaction(this.#ctx, state, runId);
         let result: T;
         let outcome: CommitOutcome | 'read-only';
@@ -229,9 +243,13 @@ export class Database {
           throw outcome.error;
         }
         this.#stats.conflicts++;
-        const conflict = new AgentDBError('CONFLICT', `transaction lost ${attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`, {
-          attempts: attempt,
-        });
+        const conflict = new AgentDBError(
+          'CONFLICT',
+          `transaction lost ${attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`,
+          {
+            attempts: attempt,
+          },
+        );
         for (const m of state.mutations) m.handle.fail(conflict);
         if (attempt >= retries) throw conflict;
         this.#stats.retries++;
@@ -240,7 +258,9 @@ export class Database {
         release = undefined;
         previous?.();
         release = await this.#withDeadline(this.#locks.acquire(outcome.keys), deadline, (r) => r());
-        await this.#withDeadline(backoff(attempt), deadline);
+        // The lock queue already orders in-process retries; back off only when we lost again while
+        // holding it (to another process, or to a first attempt that never queued).
+        if (attempt > 1) await this.#withDeadline(backoff(attempt), deadline);
       }
     } catch (error) {
       this.#stats.aborts++;
@@ -250,12 +270,21 @@ export class Database {
     }
   }
 
-  #txOptions(opts: TransactionOptions | undefined): { retries: number; deadline: number | undefined; runId: string | undefined } {
+  #txOptions(opts: TransactionOptions | undefined): {
+    retries: number;
+    deadline: number | undefined;
+    runId: string | undefined;
+  } {
     if (opts === undefined) return { retries: this.#opts.retries, deadline: undefined, runId: undefined };
-    if (opts === null || typeof opts !== 'object') throw invalidArgument('transaction options must be an object');
+    if (opts === null || typeof opts !== 'object')
+      throw invalidArgument('transaction options must be an object');
     const { retries = this.#opts.retries, timeoutMs, runId } = opts;
-    if (!Number.isSafeInteger(retries) || retries < 1) throw invalidArgument(`retries must be a positive integer, got ${String(retries)}`);
-    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))) {
+    if (!Number.isSafeInteger(retries) || retries < 1)
+      throw invalidArgument(`retries must be a positive integer, got ${String(retries)}`);
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+    ) {
       throw invalidArgument(`timeoutMs must be a positive number, got ${String(timeoutMs)}`);
     }
     if (runId !== undefined) validateRunId(runId);
@@ -273,7 +302,10 @@ export class Database {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed')),
+        () =>
+          reject(
+            new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed'),
+          ),
         Math.max(0, deadline - performance.now()),
       );
     });
@@ -290,14 +322,8 @@ export class Database {
   async #commit(state: TxState): Promise<CommitOutcome | 'read-only'> {
     if (state.writes.size === 0 && state.mutations.length === 0) return 'read-only';
     this.#assertOpen();
-    const now = readClock(this.#opts.clock);
-    const outcome = await this.#track(
-      this.#storage.write((scope) => commitInScope(scope, state, this.#ctx, now, this.#opts.walRetention)),
-    ).catch((cause: unknown) => {
-      throw isAgentDBError(cause) ? cause : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
-    });
+    const outcome = await this.#track(this.#queue.submit(state));
     if (outcome.kind === 'committed') {
-      if (this.#opts.durability === 'strict') await this.#track(this.#storage.flushed());
       this.#stats.commits++;
       this.#commits.emit('commit', outcome.version);
     }
@@ -385,17 +411,23 @@ export class Database {
     }
     const trimmed = this.#storage.metaGet('logTrimmedThrough');
     if (since !== undefined && since < trimmed) {
-      throw new AgentDBError('NOT_FOUND', `commits up to ${trimmed} were trimmed by walRetention; ask for since ≥ ${trimmed}`);
+      throw new AgentDBError(
+        'NOT_FOUND',
+        `commits up to ${trimmed} were trimmed by walRetention; ask for since ≥ ${trimmed}`,
+      );
     }
     let next = (since ?? trimmed) + 1;
     for (;;) {
       if (signal?.aborted || this.#closing !== undefined) return;
-      const batch = [...this.#storage.logFrom(next, 256)];
-      for (const { version, record } of batch) {
-        yield toCommitRecord(decodeCommit(record, version));
-        next = version + 1;
+      const entries = this.#storage.logFrom(next, 64);
+      for (const { first, entry } of entries) {
+        for (const commit of decodeLogEntry(first, entry)) {
+          if (commit.version < next) continue;
+          yield toCommitRecord(commit);
+          next = commit.version + 1;
+        }
       }
-      if (batch.length === 256) continue;
+      if (entries.length === 64) continue;
       if (!follow) return;
       await this.#nextCommit(signal);
     }
@@ -471,7 +503,7 @@ export class Database {
     return {
       ...this.#stats,
       version: this.#storage.metaGet('version'),
-      logLength: this.#storage.metaGet('logCount'),
+      logLength: this.#storage.metaGet('version') - this.#storage.metaGet('logTrimmedThrough'),
       logTrimmedThrough: this.#storage.metaGet('logTrimmedThrough'),
       entries: this.#storage.dataCount(),
       sizeBytes: this.#storage.sizeBytes(),
@@ -493,7 +525,11 @@ export class Database {
     this.#closing ??= (async () => {
       if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
       this.#commits.emit('commit', -1); // wake followers so they see the close
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      if (this.#inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          this.#drained = resolve;
+        });
+      }
       for (const snap of [...this.#snapshots]) snap.release();
       await this.#storage.close();
     })();

@@ -46,7 +46,9 @@ export interface ResolvedOptions {
 
 function positiveInt(name: string, v: unknown, allowZero = false): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < (allowZero ? 0 : 1)) {
-    throw invalidArgument(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(v)}`);
+    throw invalidArgument(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(v)}`,
+    );
   }
   return v;
 }
@@ -65,12 +67,15 @@ export function resolveOptions(opts: DatabaseOptions | undefined): ResolvedOptio
     throw invalidArgument(`durability must be 'strict', 'buffered' or 'memory', got ${String(durability)}`);
   }
   if (durability === 'memory' && o.path !== undefined) {
-    throw invalidArgument("durability 'memory' uses a temporary directory and removes it on close: omit path");
+    throw invalidArgument(
+      "durability 'memory' uses a temporary directory and removes it on close: omit path",
+    );
   }
   if (durability !== 'memory' && o.path === undefined) {
     throw invalidArgument(`durability '${durability}' needs a path`);
   }
-  if (o.clock !== undefined && typeof o.clock !== 'function') throw invalidArgument('clock must be a function');
+  if (o.clock !== undefined && typeof o.clock !== 'function')
+    throw invalidArgument('clock must be a function');
   const retention = o.walRetention ?? 'all';
   if (retention !== 'all') {
     if (typeof retention !== 'object' || retention === null) {

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentDBError } from '@agentdb/core';
-import { type Database as LmdbDatabase, open, type RootDatabase, type Transaction as LmdbReadTxn } from 'lmdb';
+import {
+  type Database as LmdbDatabase,
+  type Transaction as LmdbReadTxn,
+  open,
+  type RootDatabase,
+} from 'lmdb';
 import type { Durability } from './options.js';
 
 /**
@@ -42,16 +47,17 @@ export interface WriteScope extends ReadView {
   ttlRemove(indexKey: Uint8Array): void;
   /** Expiry-index entries due at or before `now`, oldest first. */
   ttlDue(now: number, limit: number): { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[];
-  logAppend(version: number, record: Uint8Array): void;
-  logRemove(version: number): void;
-  /** Retained log versions from the oldest, at most `limit`. */
-  logOldest(limit: number): { version: number; record: Uint8Array }[];
+  /** Writes the log entry of a batch, keyed by its first commit version. */
+  logAppend(first: number, entry: Uint8Array): void;
+  logRemove(first: number): void;
+  /** Retained log entries from the oldest, at most `limit`. */
+  logOldest(limit: number): { first: number; entry: Uint8Array }[];
   metaGet(name: MetaName): number;
   metaSet(name: MetaName, value: number): void;
 }
 
 /** Numeric records of the meta sub-database. */
-export type MetaName = 'version' | 'logTrimmedThrough' | 'logCount';
+export type MetaName = 'version' | 'logTrimmedThrough';
 
 const compare = Buffer.compare;
 
@@ -110,7 +116,12 @@ export class Storage {
     this.path = path;
     this.#temporary = temporary;
     this.#env = env;
-    this.#data = env.openDB<Buffer, Buffer>({ name: 'data', keyEncoding: 'binary', encoding: 'binary', useVersions: true });
+    this.#data = env.openDB<Buffer, Buffer>({
+      name: 'data',
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      useVersions: true,
+    });
     this.#log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
     this.#ttl = env.openDB<Buffer, Buffer>({ name: 'ttl', keyEncoding: 'binary', encoding: 'binary' });
     this.#meta = env.openDB<number, string>({ name: 'meta' });
@@ -124,7 +135,10 @@ export class Storage {
       try {
         statSync(join(path, 'data.mdb'));
       } catch {
-        throw new AgentDBError('NOT_FOUND', `no AgentDB database at ${path} (expected ${join(path, 'data.mdb')})`);
+        throw new AgentDBError(
+          'NOT_FOUND',
+          `no AgentDB database at ${path} (expected ${join(path, 'data.mdb')})`,
+        );
       }
     }
     try {
@@ -154,7 +168,8 @@ export class Storage {
         const e = data.getEntry(asBuffer(key), { transaction });
         return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
       },
-      range: (start, end, reverse = false) => this.#counted(boundedRange(data, start, end, reverse, transaction)),
+      range: (start, end, reverse = false) =>
+        this.#counted(boundedRange(data, start, end, reverse, transaction)),
       release: () => {
         if (released) return;
         released = true;
@@ -220,14 +235,14 @@ export class Storage {
       }
       return out;
     },
-    logAppend: (version, record) => {
-      this.#log.putSync(version, asBuffer(record));
+    logAppend: (first, entry) => {
+      this.#log.putSync(first, asBuffer(entry));
     },
-    logRemove: (version) => {
-      this.#log.removeSync(version);
+    logRemove: (first) => {
+      this.#log.removeSync(first);
     },
     logOldest: (limit) =>
-      [...this.#log.getRange({ limit })].map(({ key, value }) => ({ version: key, record: value })),
+      [...this.#log.getRange({ limit })].map(({ key, value }) => ({ first: key, entry: value })),
     metaGet: (name) => this.#meta.get(name) ?? 0,
     metaSet: (name, value) => {
       this.#meta.putSync(name, value);
@@ -239,11 +254,13 @@ export class Storage {
     return boundedRange(this.#data, Buffer.alloc(0), Buffer.from([0xff, 0xff, 0xff, 0xff]), false, undefined);
   }
 
-  /** Retained commit records with version ≥ `from`, ascending. */
-  *logFrom(from: number, limit?: number): Iterable<{ version: number; record: Uint8Array }> {
-    for (const { key, value } of this.#log.getRange(limit === undefined ? { start: from } : { start: from, limit })) {
-      yield { version: key, record: value };
-    }
+  /** Retained log entries from the one holding commit `from` onwards, ascending, at most `limit`. */
+  logFrom(from: number, limit?: number): { first: number; entry: Uint8Array }[] {
+    // The entry holding `from` starts at or before it.
+    let start = from;
+    for (const key of this.#log.getKeys({ start: from, reverse: true, limit: 1 })) start = key;
+    const range = this.#log.getRange(limit === undefined ? { start } : { start, limit });
+    return [...range].map(({ key, value }) => ({ first: key, entry: value }));
   }
 
   /** Whether an expiry-index entry exists for a key with this expiry. */

@@ -106,7 +106,12 @@ export interface RawData {
 export async function openRawData(path: string): Promise<RawData> {
   const { open } = await import('lmdb');
   const env = open({ path, maxDbs: 8, compression: false });
-  const data = env.openDB<Buffer, Buffer>({ name: 'data', keyEncoding: 'binary', encoding: 'binary', useVersions: true });
+  const data = env.openDB<Buffer, Buffer>({
+    name: 'data',
+    keyEncoding: 'binary',
+    encoding: 'binary',
+    useVersions: true,
+  });
   const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length);
   return {
     get: (key) => data.get(buf(key)),

@@ -2,8 +2,8 @@ import {
   AgentDBError,
   type Clock,
   decodeValue,
-  encodeValue,
   type EncodedKey,
+  encodeValue,
   invalidArgument,
   type KeyRange,
   readClock,
@@ -11,8 +11,8 @@ import {
 } from '@agentdb/core';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
-import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
 import type { ReadView, Snapshot } from './storage.js';
+import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
 
 /** A value with its entry version (the commit version that wrote it) and expiry. */
 export interface Entry {
@@ -110,7 +110,12 @@ export function expiryOf(opts: PutOptions | undefined, clock: Clock): number | u
 }
 
 /** Builds a pending write from user input; every check happens here, before anything is buffered. */
-export function pendingPut(key: unknown, value: unknown, opts: PutOptions | undefined, ctx: TxContext): PendingWrite {
+export function pendingPut(
+  key: unknown,
+  value: unknown,
+  opts: PutOptions | undefined,
+  ctx: TxContext,
+): PendingWrite {
   const k = checkKey(key);
   const expiresAt = expiryOf(opts, ctx.clock);
   const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
@@ -118,7 +123,11 @@ export function pendingPut(key: unknown, value: unknown, opts: PutOptions | unde
 }
 
 /** Decodes a stored entry that is live at `now`, or `undefined`. */
-export function liveEntry(stored: Uint8Array | null | undefined, version: number, now: number): Entry | undefined {
+export function liveEntry(
+  stored: Uint8Array | null | undefined,
+  version: number,
+  now: number,
+): Entry | undefined {
   if (stored === null || stored === undefined || isExpired(stored, now)) return undefined;
   const expiresAt = entryExpiry(stored);
   const value = decodeValue(entryValue(stored));
@@ -127,8 +136,15 @@ export function liveEntry(stored: Uint8Array | null | undefined, version: number
 
 function checkRange(range: unknown): KeyRange {
   const r = range as KeyRange | null;
-  if (r === null || typeof r !== 'object' || !(r.start instanceof Uint8Array) || !(r.end instanceof Uint8Array)) {
-    throw invalidArgument('range must be { start: Uint8Array, end: Uint8Array } (use runRange/tagRange from @agentdb/core)');
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    !(r.start instanceof Uint8Array) ||
+    !(r.end instanceof Uint8Array)
+  ) {
+    throw invalidArgument(
+      'range must be { start: Uint8Array, end: Uint8Array } (use runRange/tagRange from @agentdb/core)',
+    );
   }
   return r;
 }
@@ -141,7 +157,8 @@ export function checkScanOptions(opts: ScanOptions | undefined): { limit: number
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
     throw invalidArgument(`limit must be a positive integer, got ${String(limit)}`);
   }
-  if (reverse !== undefined && typeof reverse !== 'boolean') throw invalidArgument('reverse must be a boolean');
+  if (reverse !== undefined && typeof reverse !== 'boolean')
+    throw invalidArgument('reverse must be a boolean');
   return { limit: limit ?? Number.POSITIVE_INFINITY, reverse: reverse ?? false };
 }
 
@@ -151,7 +168,13 @@ export function checkScan(range: unknown, opts: ScanOptions | undefined) {
 }
 
 /** Scans a read view without tracking: the read-only form used by `db.scan`. */
-export function* scanView(view: ReadView, range: KeyRange, limit: number, reverse: boolean, now: number): Iterable<ScanEntry> {
+export function* scanView(
+  view: ReadView,
+  range: KeyRange,
+  limit: number,
+  reverse: boolean,
+  now: number,
+): Iterable<ScanEntry> {
   if (Buffer.compare(range.start, range.end) >= 0) return;
   let count = 0;
   for (const e of view.range(range.start, range.end, reverse)) {
@@ -184,7 +207,9 @@ export class Transaction {
 
   #active(): void {
     if (!this.#state.running) {
-      throw invalidArgument('this transaction has finished: use a transaction object only inside its function');
+      throw invalidArgument(
+        'this transaction has finished: use a transaction object only inside its function',
+      );
     }
     this.#ctx.assertOpen();
   }
@@ -289,7 +314,11 @@ export class Transaction {
       const fromBuffer = buffered[b];
       if (next === undefined && fromBuffer === undefined) return;
       const order =
-        next === undefined ? 1 : fromBuffer === undefined ? -1 : dir * Buffer.compare(next.key, fromBuffer.key);
+        next === undefined
+          ? 1
+          : fromBuffer === undefined
+            ? -1
+            : dir * Buffer.compare(next.key, fromBuffer.key);
       let out: ScanEntry | undefined;
       if (order < 0) {
         const live = liveEntry(next!.stored, next!.version, now);
@@ -325,9 +354,14 @@ export class Transaction {
     this.#active();
     this.#ctx.assertWritable();
     const k = checkKey(key);
-    if (typeof fn !== 'function') throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
+    if (typeof fn !== 'function')
+      throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
     const handle = new MutationHandle<R>(() => this.#state.running);
-    this.#state.mutations.push({ key: k, fn: fn as MutationFn<unknown>, handle: handle as MutationHandle<unknown> });
+    this.#state.mutations.push({
+      key: k,
+      fn: fn as MutationFn<unknown>,
+      handle: handle as MutationHandle<unknown>,
+    });
     return handle;
   }
 }

@@ -1,7 +1,7 @@
-import { decodeCommit } from './commit-log.js';
+import { decodeLogEntry } from './commit-log.js';
 import { keyId } from './key-bytes.js';
-import { entryExpiry } from './stored-entry.js';
 import type { Storage } from './storage.js';
+import { entryExpiry } from './stored-entry.js';
 
 /**
  * Checks data against the commit log (see `Database.verify`). Returns human-readable problems; none
@@ -15,19 +15,24 @@ export function verifyStorage(storage: Storage): string[] {
   const expected = new Map<string, { stored: Uint8Array | null; version: number; key: Uint8Array }>();
   let previous = trimmedThrough;
   let count = 0;
-  for (const { version, record } of storage.logFrom(trimmedThrough + 1)) {
-    count++;
-    if (version !== previous + 1) problems.push(`commit log: versions ${previous + 1}–${version - 1} are missing`);
-    previous = version;
+  for (const { first, entry } of storage.logFrom(trimmedThrough + 1)) {
+    if (first !== previous + 1)
+      problems.push(`commit log: versions ${previous + 1}–${first - 1} are missing`);
     try {
-      const commit = decodeCommit(record, version);
-      for (const w of commit.writes) expected.set(keyId(w.key), { stored: w.stored, version, key: w.key });
+      for (const commit of decodeLogEntry(first, entry)) {
+        count++;
+        previous = commit.version;
+        for (const w of commit.writes)
+          expected.set(keyId(w.key), { stored: w.stored, version: commit.version, key: w.key });
+      }
     } catch (e) {
       problems.push(`commit log: ${(e as Error).message}`);
     }
   }
-  if (previous !== lastVersion) problems.push(`commit log ends at ${previous} but the version counter is ${lastVersion}`);
-  if (count !== storage.metaGet('logCount')) problems.push(`commit log holds ${count} records, meta says ${storage.metaGet('logCount')}`);
+  if (count !== lastVersion - trimmedThrough)
+    problems.push(`commit log holds ${count} commits, expected ${lastVersion - trimmedThrough}`);
+  if (previous !== lastVersion)
+    problems.push(`commit log ends at ${previous} but the version counter is ${lastVersion}`);
 
   const full = trimmedThrough === 0;
   let seen = 0;
@@ -36,23 +41,35 @@ export function verifyStorage(storage: Storage): string[] {
     const want = expected.get(id);
     const at = entryExpiry(e.stored);
     if (at !== undefined && !storage.hasTtlEntry(at, e.key)) {
-      problems.push(`key ${Buffer.from(e.key).toString('hex')}: expires at ${at} but has no expiry-index entry`);
+      problems.push(
+        `key ${Buffer.from(e.key).toString('hex')}: expires at ${at} but has no expiry-index entry`,
+      );
     }
     if (want === undefined) {
-      if (full) problems.push(`key ${Buffer.from(e.key).toString('hex')}: present in data but never written by the log`);
+      if (full)
+        problems.push(
+          `key ${Buffer.from(e.key).toString('hex')}: present in data but never written by the log`,
+        );
       continue;
     }
     seen++;
-    if (want.stored === null) problems.push(`key ${Buffer.from(e.key).toString('hex')}: the log deleted it at ${want.version} but it is present`);
+    if (want.stored === null)
+      problems.push(
+        `key ${Buffer.from(e.key).toString('hex')}: the log deleted it at ${want.version} but it is present`,
+      );
     else if (want.version !== e.version || Buffer.compare(want.stored, e.stored) !== 0) {
-      problems.push(`key ${Buffer.from(e.key).toString('hex')}: differs from its last logged write (commit ${want.version})`);
+      problems.push(
+        `key ${Buffer.from(e.key).toString('hex')}: differs from its last logged write (commit ${want.version})`,
+      );
     }
   }
   const liveExpected = [...expected.values()].filter((w) => w.stored !== null).length;
   if (seen !== liveExpected) {
     for (const w of expected.values()) {
       if (w.stored !== null && storage.getLatest(w.key) === undefined) {
-        problems.push(`key ${Buffer.from(w.key).toString('hex')}: written at ${w.version} but missing from data`);
+        problems.push(
+          `key ${Buffer.from(w.key).toString('hex')}: written at ${w.version} but missing from data`,
+        );
       }
     }
   }

@@ -1,0 +1,68 @@
+import { AgentDBError, Key, runRange } from '@agentdb/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../src/testing.js';
+import { collect, increment } from './helpers.js';
+
+let t: TestDatabase;
+beforeEach(async () => {
+  t = await openTestDatabase();
+});
+afterEach(() => t.dispose());
+
+describe('atomicity', () => {
+  it('a transaction that throws after several writes leaves nothing, and its error comes out unchanged', async () => {
+    const boom = new Error('boom');
+    await expect(
+      t.db.transaction(async (tx) => {
+        tx.put(Key.kv('r', 'a'), 1);
+        tx.put(Key.state('r', 'b'), 2);
+        tx.delete(Key.kv('r', 'c'));
+        await tx.get(Key.kv('r', 'a'));
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(await collect(t.db.scan(runRange('r')))).toEqual([]);
+    expect(t.db.stats().version).toBe(0);
+  });
+
+  it('gives CONFLICT after the allowed attempts', async () => {
+    const k = Key.kv('r', 'n');
+    const err = await t.db
+      .transaction(
+        async (tx) => {
+          await tx.get(k);
+          await increment(t.db, k); // someone else always wins in between
+          tx.put(k, -1);
+        },
+        { retries: 3 },
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentDBError);
+    expect((err as AgentDBError).code).toBe('CONFLICT');
+    expect((err as AgentDBError).attempts).toBe(3);
+    expect(await t.db.get(k)).toBe(3);
+  });
+
+  it('gives TIMEOUT when the deadline passes, committing nothing', async () => {
+    const err = await t.db
+      .transaction(
+        async (tx) => {
+          tx.put(Key.kv('r', 'late'), 1);
+          await new Promise((r) => setTimeout(r, 30));
+        },
+        { timeoutMs: 5 },
+      )
+      .catch((e: unknown) => e);
+    expect((err as AgentDBError).code).toBe('TIMEOUT');
+    expect(await t.db.get(Key.kv('r', 'late'))).toBeUndefined();
+  });
+
+  it('commits concurrent independent transactions in shared batches', async () => {
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => t.db.transaction((tx) => tx.put(Key.kv('r', `k${i}`), i))),
+    );
+    expect((await collect(t.db.scan(runRange('r')))).length).toBe(500);
+    expect(t.db.stats().commits).toBe(500);
+    expect((await t.db.verify()).ok).toBe(true);
+  });
+});

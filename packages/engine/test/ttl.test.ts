@@ -1,0 +1,62 @@
+import { Key, runRange } from '@agentdb/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '../src/testing.js';
+import { collect } from './helpers.js';
+
+let t: TestDatabase;
+let clock: ManualClock;
+beforeEach(async () => {
+  clock = manualClock();
+  t = await openTestDatabase({ clock, sweepBatchSize: 7 });
+});
+afterEach(() => t.dispose());
+
+describe('TTL', () => {
+  it('an entry is visible before its expiry and absent from every read at it', async () => {
+    const k = Key.kv('r', 'cache');
+    await t.db.transaction((tx) => tx.put(k, 'hit', { ttlMs: 1000 }));
+    expect(await t.db.get(k)).toBe('hit');
+    expect((await t.db.getEntry(k))!.expiresAt).toBe(clock() + 1000);
+    clock.advance(999);
+    expect(await t.db.get(k)).toBe('hit');
+    clock.advance(1);
+    expect(await t.db.get(k)).toBeUndefined();
+    expect(await t.db.getMany([k])).toEqual([undefined]);
+    expect(await collect(t.db.scan(runRange('r')))).toEqual([]);
+    expect(await t.db.transaction((tx) => tx.get(k))).toBeUndefined();
+  });
+
+  it('sweeping deletes expired entries from disk in bounded batches, as logged commits', async () => {
+    await t.db.transaction((tx) => {
+      for (let i = 0; i < 30; i++) tx.put(Key.kv('r', `e${i}`), i, { ttlMs: 100 + i });
+      tx.put(Key.kv('r', 'forever'), 1);
+    });
+    expect(t.db.stats().entries).toBe(31);
+    clock.advance(115);
+    expect(await t.db.sweepExpired()).toBe(16); // expiries +100…+115
+    expect(t.db.stats().entries).toBe(15);
+    clock.advance(1000);
+    expect(await t.db.sweepExpired()).toBe(14);
+    expect(t.db.stats().entries).toBe(1);
+    expect(t.db.stats().version).toBeGreaterThanOrEqual(4); // 1 write + at least 3 bounded sweep commits
+    expect((await t.db.verify()).ok).toBe(true);
+  });
+
+  it('a rewrite without TTL survives the old expiry (stale index entries are skipped)', async () => {
+    const k = Key.kv('r', 'k');
+    await t.db.transaction((tx) => tx.put(k, 1, { ttlMs: 10 }));
+    await t.db.transaction((tx) => tx.put(k, 2));
+    clock.advance(100);
+    expect(await t.db.sweepExpired()).toBe(0);
+    expect(await t.db.get(k)).toBe(2);
+  });
+
+  it('the background sweeper runs on its own', async () => {
+    await t.dispose();
+    t = await openTestDatabase({ clock, sweepIntervalMs: 20 });
+    await t.db.transaction((tx) => tx.put(Key.kv('r', 'k'), 1, { ttlMs: 5 }));
+    clock.advance(10);
+    for (let i = 0; i < 100 && t.db.stats().entries > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.db.stats().entries).toBe(0);
+  });
+});
