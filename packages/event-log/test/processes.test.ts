@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { Database } from '@agentdb/engine';
 import { tempDir } from '@agentdb/engine/testing';
 import { beforeAll, expect, it } from 'vitest';
 import { EventLog } from '../src/index.js';
+import { runAndKill } from './child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ACKS_BEFORE_KILL = 400;
@@ -14,33 +15,6 @@ beforeAll(() => {
   // The child imports the built package: build it from the current sources.
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: join(here, '..'), stdio: 'inherit' });
 });
-
-/** Runs the appending child until it has acknowledged `acks` events, then SIGKILLs it. */
-function runAndKill(dir: string, runId: string, acks: number): Promise<Map<number, string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'fixtures', 'append-child.mjs'), dir, runId], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const acked = new Map<number, string>();
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const [kind, seq, hash] = line.split(' ');
-        if (kind === 'ack') acked.set(Number(seq), hash!);
-      }
-      if (acked.size >= acks && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`child exited early: code ${code}, signal ${signal}`));
-      else resolve(acked);
-    });
-  });
-}
 
 it('after a SIGKILL in the middle of strict appends, every acknowledged event is present and the chain verifies', async () => {
   const dir = tempDir();
@@ -71,6 +45,44 @@ it('after a SIGKILL in the middle of strict appends, every acknowledged event is
       await db.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('two processes appending to one run, followed live by a third, share one contiguous chain', async () => {
+  const dir = tempDir();
+  const db = await Database.open({ path: dir, durability: 'strict', sweepIntervalMs: 0 });
+  try {
+    const events = new EventLog(db);
+    await events.append('shared', 'opened', null); // create the environment before the children race
+    const ac = new AbortController();
+    const followed: { sequence: number; hash: string }[] = [];
+    const follower = (async () => {
+      for await (const e of events.iter('shared', { follow: true, signal: ac.signal, batchSize: 64 })) {
+        followed.push({ sequence: e.sequence, hash: e.hash });
+      }
+    })();
+    const [a, b] = await Promise.all([runAndKill(dir, 'shared', 150), runAndKill(dir, 'shared', 150)]);
+    const length = await events.len('shared');
+    // The follower catches up with everything committed before the kills, then stops.
+    // (The deadline only turns a missed wake-up into a failure instead of a hang.)
+    for (let waited = 0; followed.length < length && waited < 10_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    ac.abort();
+    await follower;
+
+    const overlap = [...a.keys()].filter((s) => b.has(s));
+    expect(overlap).toEqual([]);
+    for (const [sequence, hash] of [...a, ...b])
+      expect((await events.read('shared', sequence))?.hash).toBe(hash);
+    expect(length).toBeGreaterThanOrEqual(1 + a.size + b.size);
+    expect(await events.verifyChain('shared')).toEqual({ valid: true, length });
+    expect(followed.map((e) => e.sequence)).toEqual(Array.from({ length }, (_, i) => i));
+    const stored = await events.readRange('shared', 0, length);
+    expect(followed.map((e) => e.hash)).toEqual(stored.map((e) => e.hash));
+  } finally {
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

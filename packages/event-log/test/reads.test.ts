@@ -162,3 +162,29 @@ describe('iter', () => {
     expect(got.refusal).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('the transaction view reads', () => {
+  it('every method through the transaction snapshot', async () => {
+    await appendMany(f, 'run-1', 6, (i) => `t${i % 2}`);
+    const got = await f.db().transaction(
+      async (tx) => {
+        const view = f.events.in(tx);
+        return {
+          read: (await view.read(4))?.eventType,
+          missing: await view.read(6),
+          byType: seqs(await view.readByType('t1')),
+          head: (await view.head())?.sequence,
+          chain: await view.verifyChain(),
+        };
+      },
+      { runId: 'run-1' },
+    );
+    expect(got).toEqual({
+      read: 't0',
+      missing: undefined,
+      byType: [1, 3, 5],
+      head: 5,
+      chain: { valid: true, length: 6 },
+    });
+  });
+});

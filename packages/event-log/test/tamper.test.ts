@@ -188,4 +188,10 @@ describe('structural tampering', () => {
     await expect(f.events.read(RUN, 1)).rejects.toMatchObject({ code: 'CORRUPTION' });
     await expect(f.events.readRange(RUN, 0, 6)).rejects.toMatchObject({ code: 'CORRUPTION' });
   });
+
+  it('a malformed type-index entry fails readByType with CORRUPTION and invalidates the chain', async () => {
+    await tamper((raw) => raw.put(Key.of(TypeTag.Event, RUN, 'by-type', 't1', 3), storedBytes('three')));
+    await expect(f.events.readByType(RUN, 't1')).rejects.toMatchObject({ code: 'CORRUPTION' });
+    expect(await f.events.verifyChain(RUN)).toMatchObject({ valid: false, firstInvalid: 3 });
+  });
 });
