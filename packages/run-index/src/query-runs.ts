@@ -90,7 +90,7 @@ class IndexCursor {
       this.#current = undefined;
       return undefined;
     }
-    this.#current = positionOf(n.value.key);
+    this.#current = positionOf(n.value.value);
     return this.#current;
   }
 
@@ -167,6 +167,6 @@ export async function queryRunsIn(tx: Transaction, q: RunQuery): Promise<RunMeta
 /** Every run id in creation order (reads only the creation-time index). */
 export async function listRunIdsIn(tx: Transaction): Promise<string[]> {
   const ids: string[] = [];
-  for await (const { key } of tx.scan(indexRange(['created']))) ids.push(positionOf(key).runId);
+  for await (const { value } of tx.scan(indexRange(['created']))) ids.push(positionOf(value).runId);
   return ids;
 }

@@ -2,7 +2,7 @@ import { AgentDBError, type Clock, type EncodedKey, readClock, runRange, type Va
 import type { Transaction } from '@agentdb/engine';
 import { type CreateRunOptions, checkQuery, type RunQuery } from './arguments.js';
 import { listRunIdsIn, queryRunsIn, readIndexedRun } from './query-runs.js';
-import { COUNT_KEY, indexKeysOf, indexRange, positionOf, recordKey } from './run-keys.js';
+import { COUNT_KEY, indexKeysOf, indexRange, indexValue, positionOf, recordKey } from './run-keys.js';
 import { fromRecord, type RunMetadata, toRecord } from './run-metadata.js';
 import { assertTransition, FINISHED_STATUSES, type RunStatus } from './run-status.js';
 
@@ -55,7 +55,10 @@ export class RunOperations {
       tx.delete(key);
       deleted++;
     }
-    for (const [id, key] of next) if (!old.has(id)) tx.put(key, null);
+    if (after !== undefined) {
+      const position = indexValue(after);
+      for (const [id, key] of next) if (!old.has(id)) tx.put(key, position);
+    }
     if (after === undefined) {
       tx.delete(recordKey(runId));
       deleted++;
@@ -150,8 +153,9 @@ export class RunOperations {
   async #childIds(runId: string, limit?: number): Promise<string[]> {
     const ids: string[] = [];
     const opts = limit === undefined ? undefined : { limit };
-    for await (const { key } of this.#tx.scan(indexRange(['parent', runId]), opts))
-      ids.push(positionOf(key).runId);
+    for await (const { value } of this.#tx.scan(indexRange(['parent', runId]), opts)) {
+      ids.push(positionOf(value).runId);
+    }
     return ids;
   }
 
