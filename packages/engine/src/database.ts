@@ -155,6 +155,11 @@ export class Database {
     return this.#opts.durability;
   }
 
+  /** Largest encoded value this database accepts. @example if (bytes.length > db.maxValueBytes) … */
+  get maxValueBytes(): number {
+    return this.#opts.maxValueBytes;
+  }
+
   /** The clock the database uses for TTL and timestamps. @example const now = db.clock() */
   get clock(): Clock {
     return this.#opts.clock;

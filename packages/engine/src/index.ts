@@ -9,5 +9,5 @@ export type {
   PutOptions,
   ScanEntry,
   ScanOptions,
-  Transaction,
 } from './transaction.js';
+export { Transaction } from './transaction.js';

@@ -3,7 +3,18 @@
  * (ms since the epoch), then the CBOR value. Keeping expiry inside the entry means a read needs one
  * lookup to honour TTL, and the commit log can carry entries byte-for-byte.
  */
+import { AgentDBError } from '@agentdb/core';
+
 const HAS_EXPIRY = 0x01;
+
+/** Any other flag bit means the bytes were not written by this engine. */
+function flags(stored: Uint8Array): number {
+  const f = stored[0];
+  if (f === undefined || (f & ~HAS_EXPIRY) !== 0 || stored.length < (f === HAS_EXPIRY ? 9 : 1)) {
+    throw new AgentDBError('CORRUPTION', `stored entry has an unknown header (flags ${String(f)})`);
+  }
+  return f;
+}
 
 /** Builds the stored bytes of an entry. */
 export function packEntry(value: Uint8Array, expiresAt: number | undefined): Uint8Array {
@@ -22,13 +33,13 @@ export function packEntry(value: Uint8Array, expiresAt: number | undefined): Uin
 
 /** The expiry of stored bytes, if any. */
 export function entryExpiry(stored: Uint8Array): number | undefined {
-  if ((stored[0]! & HAS_EXPIRY) === 0) return undefined;
+  if ((flags(stored) & HAS_EXPIRY) === 0) return undefined;
   return Buffer.from(stored.buffer, stored.byteOffset, stored.length).readDoubleBE(1);
 }
 
 /** The CBOR value bytes inside stored bytes. */
 export function entryValue(stored: Uint8Array): Uint8Array {
-  return stored.subarray((stored[0]! & HAS_EXPIRY) === 0 ? 1 : 9);
+  return stored.subarray((flags(stored) & HAS_EXPIRY) === 0 ? 1 : 9);
 }
 
 /** True when stored bytes carry an expiry at or before `now`. */

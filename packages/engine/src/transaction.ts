@@ -178,11 +178,10 @@ export function* scanView(
   if (Buffer.compare(range.start, range.end) >= 0) return;
   let count = 0;
   for (const e of view.range(range.start, range.end, reverse)) {
-    if (count >= limit) return;
     const live = liveEntry(e.stored, e.version, now);
     if (live === undefined) continue;
-    count++;
     yield { key: e.key, value: live.value, version: e.version };
+    if (++count >= limit) return; // never pull an entry past the limit
   }
 }
 
@@ -307,10 +306,15 @@ export class Transaction {
       observation.seen.push({ key: n.value.key, version: n.value.version });
       return n.value;
     };
-    let next = pull();
+    let next: ReturnType<typeof pull>;
+    let needPull = true;
     let b = 0;
     let count = 0;
     while (count < limit) {
+      if (needPull) {
+        next = pull();
+        needPull = false;
+      }
       const fromBuffer = buffered[b];
       if (next === undefined && fromBuffer === undefined) return;
       const order =
@@ -323,12 +327,12 @@ export class Transaction {
       if (order < 0) {
         const live = liveEntry(next!.stored, next!.version, now);
         if (live !== undefined) out = { key: next!.key, value: live.value, version: next!.version };
-        next = pull();
+        needPull = true;
       } else {
         const live = liveEntry(fromBuffer!.stored, 0, now);
         if (live !== undefined) out = { key: fromBuffer!.key, value: live.value, version: 0 };
         b++;
-        if (order === 0) next = pull();
+        if (order === 0) needPull = true;
       }
       if (out !== undefined) {
         count++;

@@ -39,7 +39,12 @@ export function verifyStorage(storage: Storage): string[] {
   for (const e of storage.allData()) {
     const id = keyId(e.key);
     const want = expected.get(id);
-    const at = entryExpiry(e.stored);
+    let at: number | undefined;
+    try {
+      at = entryExpiry(e.stored);
+    } catch (err) {
+      problems.push(`key ${Buffer.from(e.key).toString('hex')}: ${(err as Error).message}`);
+    }
     if (at !== undefined && !storage.hasTtlEntry(at, e.key)) {
       problems.push(
         `key ${Buffer.from(e.key).toString('hex')}: expires at ${at} but has no expiry-index entry`,

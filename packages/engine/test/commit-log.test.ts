@@ -83,6 +83,22 @@ describe('commit log', () => {
     expect(decodeValue(tampered.subarray(1))).not.toBe('original');
   });
 
+  it('an entry whose header has an unknown flag bit reads as CORRUPTION', async () => {
+    t = await openTestDatabase();
+    await t.db.transaction((tx) => tx.put(Key.kv('r', 'x'), 'v'));
+    await t.db.close();
+    const raw = await openRawData(t.path);
+    const bytes = Buffer.from(raw.get(Key.kv('r', 'x'))!);
+    bytes.writeUInt8(bytes[0]! | 0x80, 0);
+    raw.put(Key.kv('r', 'x'), bytes);
+    await raw.close();
+    const db = await t.reopen();
+    await expect(db.get(Key.kv('r', 'x'))).rejects.toMatchObject({ code: 'CORRUPTION' });
+    const { ok, problems } = await db.verify();
+    expect(ok).toBe(false);
+    expect(problems.join('\n')).toContain('unknown header');
+  });
+
   it('retention by commit count trims the log; verify checks what is retained', async () => {
     t = await openTestDatabase({ walRetention: { commits: 10 } });
     for (let i = 0; i < 40; i++) await t.db.transaction((tx) => tx.put(Key.kv('r', `k${i % 3}`), i));

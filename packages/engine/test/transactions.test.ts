@@ -155,6 +155,19 @@ describe('reads', () => {
     expect((await collect(t.db.scan(from, { reverse: true }))).map((e) => e.value)).toEqual([7, 6, 5]);
   });
 
+  it('a limited scan reads exactly the entries it returns', async () => {
+    await t.db.transaction((tx) => {
+      for (let i = 0; i < 50; i++) tx.put(Key.event('r', i), i);
+    });
+    const r = tagRange('r', TypeTag.Event);
+    let before = t.db.stats().reads;
+    await collect(t.db.scan(r, { limit: 5 }));
+    expect(t.db.stats().reads - before).toBe(5);
+    before = t.db.stats().reads;
+    await t.db.transaction(async (tx) => collect(tx.scan(r, { limit: 5, reverse: true })));
+    expect(t.db.stats().reads - before).toBe(5);
+  });
+
   it('getMany reads one snapshot', async () => {
     await t.db.transaction((tx) => {
       tx.put(Key.kv('r', 'a'), 1);
