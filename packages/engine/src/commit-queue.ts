@@ -53,7 +53,7 @@ export class CommitQueue {
         jobs = this.#queue;
         this.#queue = [];
         const batch = new CommitBatch(scope, readClock(this.#clock));
-        for (const job of jobs) outcomes.push(commitInScope(scope, batch, job.state, this.#ctx));
+        for (const job of jobs) outcomes.push(commitInScope(batch, job.state, this.#ctx));
         batch.finish(this.#retention);
       })
       .then(async () => {

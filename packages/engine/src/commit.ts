@@ -9,7 +9,7 @@ import {
 import { LogEntryBuilder, type LoggedWrite, logEntryHeader } from './commit-log.js';
 import { checkKey, keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
-import type { WriteScope } from './storage.js';
+import type { RawEntry, WriteScope } from './storage.js';
 import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
 import {
   expiryOf,
@@ -32,8 +32,102 @@ export type CommitOutcome =
   | { kind: 'conflict'; keys: string[] }
   | { kind: 'failed'; error: unknown };
 
+/** A write staged in the current batch; `value` caches the decoded value when it is known. */
+interface Staged {
+  key: Buffer;
+  stored: Uint8Array | null;
+  version: number;
+  value?: Value;
+}
+
+/**
+ * One LMDB write transaction's worth of commits.
+ *
+ * Writes are staged in memory (last write per key wins) and reach LMDB once, when the batch finishes:
+ * a key rewritten by many commits of one batch (an event log's head, a counter) costs one LMDB write,
+ * and commit-time mutations read the staged, already decoded value. Reads during the batch (validation,
+ * mutations) see staged writes first; a range read flushes the staging area so LMDB's range is exact.
+ * Every commit still gets its own version and its own record in the batch's commit-log entry. The
+ * version counter is read once and written back once. Nothing is staged for a transaction until its
+ * checks and mutations have all succeeded.
+ */
+export class CommitBatch {
+  readonly #scope: WriteScope;
+  readonly #log = new LogEntryBuilder();
+  readonly #staged = new Map<string, Staged>();
+  readonly now: number;
+  #version: number;
+
+  constructor(scope: WriteScope, now: number) {
+    this.#scope = scope;
+    this.now = now;
+    this.#version = scope.metaGet('version');
+  }
+
+  /** The entry version of `key` now (0 when absent), staged writes included. */
+  versionOf(key: Buffer): number {
+    const staged = this.#staged.get(keyId(key));
+    if (staged !== undefined) return staged.stored === null ? 0 : staged.version;
+    return this.#scope.get(key)?.version ?? 0;
+  }
+
+  /** The live value of `key` now (`undefined` if absent or expired), staged writes included. */
+  valueOf(key: Buffer): Value | undefined {
+    const staged = this.#staged.get(keyId(key));
+    const stored = staged !== undefined ? staged.stored : (this.#scope.get(key)?.stored ?? null);
+    if (stored === null || isExpired(stored, this.now)) return undefined;
+    if (staged?.value !== undefined) return staged.value;
+    return decodeValue(entryValue(stored));
+  }
+
+  /** LMDB's range view, after flushing staged writes into it. */
+  range(start: Uint8Array, end: Uint8Array, reverse: boolean): Iterable<RawEntry> {
+    this.#flush();
+    return this.#scope.range(start, end, reverse);
+  }
+
+  /**
+   * Applies a write set as the next commit: staged entries stamped with its version, expiry-index
+   * entries, and its record in the batch's log entry. Returns the commit version.
+   */
+  apply(writes: readonly PendingWrite[]): number {
+    const version = ++this.#version;
+    const runIds = new Set<string>();
+    const logged: LoggedWrite[] = [];
+    for (const w of writes) {
+      const runId = runIdOfKey(w.key);
+      if (runId !== undefined) runIds.add(runId);
+      const staged: Staged = { key: w.key, stored: w.stored, version };
+      if (w.value !== undefined) staged.value = w.value;
+      this.#staged.set(keyId(w.key), staged);
+      if (w.expiresAt !== undefined) this.#scope.ttlAdd(w.expiresAt, w.key);
+      logged.push({ key: w.key, stored: w.stored });
+    }
+    this.#log.add(version, [...runIds], logged);
+    return version;
+  }
+
+  #flush(): void {
+    for (const s of this.#staged.values()) {
+      if (s.stored === null) this.#scope.remove(s.key);
+      else this.#scope.put(s.key, s.stored, s.version);
+    }
+    this.#staged.clear();
+  }
+
+  /** Writes staged entries, the counter and the log entry, then applies log retention. */
+  finish(retention: WalRetention): void {
+    if (this.#log.empty) return;
+    this.#flush();
+    this.#scope.metaSet('version', this.#version);
+    const { first, bytes } = this.#log.encode(this.now);
+    this.#scope.logAppend(first, bytes);
+    trimLog(this.#scope, this.#version, this.now, retention);
+  }
+}
+
 /** True when the scan's observed part of the range still holds exactly the keys and versions it saw. */
-function scanUnchanged(scope: WriteScope, s: TxState['scans'][number]): boolean {
+function scanUnchanged(batch: CommitBatch, s: TxState['scans'][number]): boolean {
   let start = s.start;
   let end = s.end;
   if (!s.complete) {
@@ -44,7 +138,7 @@ function scanUnchanged(scope: WriteScope, s: TxState['scans'][number]): boolean 
     else end = Buffer.concat([last.key, Buffer.from([0])]);
   }
   let i = 0;
-  for (const e of scope.range(start, end, s.reverse)) {
+  for (const e of batch.range(start, end, s.reverse)) {
     const seen = s.seen[i++];
     if (seen === undefined || seen.version !== e.version || Buffer.compare(seen.key, e.key) !== 0)
       return false;
@@ -52,11 +146,11 @@ function scanUnchanged(scope: WriteScope, s: TxState['scans'][number]): boolean 
   return i === s.seen.length;
 }
 
-function conflicts(scope: WriteScope, state: TxState): string[] | undefined {
+function conflicts(batch: CommitBatch, state: TxState): string[] | undefined {
   for (const r of state.reads.values()) {
-    if ((scope.get(r.key)?.version ?? 0) !== r.version) return lockKeys(state);
+    if (batch.versionOf(r.key) !== r.version) return lockKeys(state);
   }
-  for (const s of state.scans) if (!scanUnchanged(scope, s)) return lockKeys(state);
+  for (const s of state.scans) if (!scanUnchanged(batch, s)) return lockKeys(state);
   return undefined;
 }
 
@@ -66,17 +160,17 @@ function lockKeys(state: TxState): string[] {
 }
 
 function runMutations(
-  scope: WriteScope,
+  batch: CommitBatch,
   state: TxState,
   ctx: TxContext,
-  now: number,
 ): { writes: PendingWrite[]; results: unknown[] } {
   if (state.mutations.length === 0) return { writes: [...state.writes.values()], results: [] };
   const writes = new Map(state.writes);
   const read = (key: Buffer): Value | undefined => {
     const pending = writes.get(keyId(key));
-    const stored = pending !== undefined ? pending.stored : (scope.get(key)?.stored ?? null);
-    return stored === null || isExpired(stored, now) ? undefined : decodeValue(entryValue(stored));
+    if (pending === undefined) return batch.valueOf(key);
+    if (pending.stored === null || isExpired(pending.stored, batch.now)) return undefined;
+    return pending.value ?? decodeValue(entryValue(pending.stored));
   };
   const mctx: MutationContext = {
     get: (key) => read(checkKey(key)),
@@ -84,7 +178,12 @@ function runMutations(
       const k = checkKey(key);
       const expiresAt = expiryOf(opts, ctx.clock);
       const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
-      writes.set(keyId(k), expiresAt === undefined ? { key: k, stored } : { key: k, stored, expiresAt });
+      // The decoded value is kept for later mutations of this key in the batch (mutation functions
+      // are pure and must not modify what they returned).
+      writes.set(
+        keyId(k),
+        expiresAt === undefined ? { key: k, stored, value } : { key: k, stored, expiresAt, value },
+      );
     },
     delete: (key) => {
       const k = checkKey(key);
@@ -110,56 +209,6 @@ function runMutations(
   return { writes: [...writes.values()], results };
 }
 
-/**
- * One LMDB write transaction's worth of commits. The version counter is read from the meta record
- * once, bumped per commit in memory, and written back with the batch's single commit-log entry when
- * the batch finishes (all in the same LMDB transaction).
- */
-export class CommitBatch {
-  readonly #scope: WriteScope;
-  readonly #log = new LogEntryBuilder();
-  readonly now: number;
-  #version: number;
-
-  constructor(scope: WriteScope, now: number) {
-    this.#scope = scope;
-    this.now = now;
-    this.#version = scope.metaGet('version');
-  }
-
-  /**
-   * Applies a write set as the next commit: entries stamped with its version, expiry-index entries,
-   * and its record in the batch's log entry. Returns the commit version.
-   */
-  apply(writes: readonly PendingWrite[]): number {
-    const version = ++this.#version;
-    const scope = this.#scope;
-    const runIds = new Set<string>();
-    const logged: LoggedWrite[] = [];
-    for (const w of writes) {
-      const runId = runIdOfKey(w.key);
-      if (runId !== undefined) runIds.add(runId);
-      if (w.stored === null) scope.remove(w.key);
-      else {
-        scope.put(w.key, w.stored, version);
-        if (w.expiresAt !== undefined) scope.ttlAdd(w.expiresAt, w.key);
-      }
-      logged.push({ key: w.key, stored: w.stored });
-    }
-    this.#log.add(version, [...runIds], logged);
-    return version;
-  }
-
-  /** Writes the counter and the log entry, then applies log retention. */
-  finish(retention: WalRetention): void {
-    if (this.#log.empty) return;
-    this.#scope.metaSet('version', this.#version);
-    const { first, bytes } = this.#log.encode(this.now);
-    this.#scope.logAppend(first, bytes);
-    trimLog(this.#scope, this.#version, this.now, retention);
-  }
-}
-
 const TRIM_BATCH = 256;
 
 /** Removes whole log entries that retention no longer keeps (bounded work per batch). */
@@ -178,18 +227,12 @@ function trimLog(scope: WriteScope, version: number, now: number, retention: Wal
 }
 
 /** Validates, mutates and applies one transaction inside the shared write transaction. */
-export function commitInScope(
-  scope: WriteScope,
-  batch: CommitBatch,
-  state: TxState,
-  ctx: TxContext,
-): CommitOutcome {
-  const now = batch.now;
-  const conflictKeys = conflicts(scope, state);
+export function commitInScope(batch: CommitBatch, state: TxState, ctx: TxContext): CommitOutcome {
+  const conflictKeys = conflicts(batch, state);
   if (conflictKeys !== undefined) return { kind: 'conflict', keys: conflictKeys };
   let prepared: { writes: PendingWrite[]; results: unknown[] };
   try {
-    prepared = runMutations(scope, state, ctx, now);
+    prepared = runMutations(batch, state, ctx);
   } catch (error) {
     return { kind: 'failed', error };
   }

@@ -60,6 +60,8 @@ export interface PendingWrite {
   key: Buffer;
   stored: Uint8Array | null;
   expiresAt?: number;
+  /** The decoded value, when the writer has it (commit-time mutations), to spare later decodes. */
+  value?: Value;
 }
 
 /** What one scan observed in the snapshot, re-checked at commit (phantom protection). */
