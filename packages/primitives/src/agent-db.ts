@@ -43,7 +43,8 @@ export class AgentDB {
 
   /** Wraps an open engine. Prefer `AgentDB.open`. @example const db = new AgentDB(await Database.open()) */
   constructor(engine: Database) {
-    if (!(engine instanceof Database)) throw invalidArgument('AgentDB needs an open Database from @agentdb/engine');
+    if (!(engine instanceof Database))
+      throw invalidArgument('AgentDB needs an open Database from @agentdb/engine');
     this.engine = engine;
     this.kv = new KVStore(engine);
     this.events = new EventLog(engine);
@@ -76,7 +77,11 @@ export class AgentDB {
    *   await tx.runs.updateStatus('paused');
    * });
    */
-  transaction<T>(runId: string, fn: (tx: AgentTransaction) => T | Promise<T>, opts?: Omit<TransactionOptions, 'runId'>): Promise<T> {
+  transaction<T>(
+    runId: string,
+    fn: (tx: AgentTransaction) => T | Promise<T>,
+    opts?: Omit<TransactionOptions, 'runId'>,
+  ): Promise<T> {
     validateRunId(runId);
     if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
     return this.engine.transaction(

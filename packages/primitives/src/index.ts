@@ -4,8 +4,8 @@ export * from '@agentdb/core';
 export * from '@agentdb/engine';
 export * from '@agentdb/event-log';
 export {
-  KVStore,
   type KVEntry,
+  KVStore,
   type KVView,
   type ListOptions as KVListOptions,
   type PutOptions as KVPutOptions,
