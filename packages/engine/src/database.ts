@@ -123,7 +123,10 @@ export class Database {
           throw invalidArgument('this database was opened with readOnly: true; writes are refused');
       },
     };
-    this.#queue = new CommitQueue(storage, this.#ctx, opts);
+    this.#queue = new CommitQueue(storage, this.#ctx, opts, (count, lastVersion) => {
+      this.#stats.commits += count;
+      this.#commits.emit('commit', lastVersion);
+    });
     if (opts.sweepIntervalMs > 0 && !opts.readOnly) {
       this.#sweeper = setInterval(() => {
         if (this.#closing === undefined) this.sweepExpired().catch(() => {});
@@ -324,15 +327,10 @@ export class Database {
     }
   }
 
-  async #commit(state: TxState): Promise<CommitOutcome | 'read-only'> {
+  #commit(state: TxState): Promise<CommitOutcome> | 'read-only' {
     if (state.writes.size === 0 && state.mutations.length === 0) return 'read-only';
     this.#assertOpen();
-    const outcome = await this.#track(this.#queue.submit(state));
-    if (outcome.kind === 'committed') {
-      this.#stats.commits++;
-      this.#commits.emit('commit', outcome.version);
-    }
-    return outcome;
+    return this.#queue.submit(state);
   }
 
   /**
@@ -530,6 +528,7 @@ export class Database {
     this.#closing ??= (async () => {
       if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
       this.#commits.emit('commit', -1); // wake followers so they see the close
+      await this.#queue.idle();
       if (this.#inFlight > 0) {
         await new Promise<void>((resolve) => {
           this.#drained = resolve;

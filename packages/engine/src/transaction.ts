@@ -220,6 +220,11 @@ export class Transaction {
     return this.#snapshot;
   }
 
+  /** The database's clock (ms since the epoch), for timestamps written in this transaction. @example const now = tx.clock() */
+  get clock(): Clock {
+    return this.#ctx.clock;
+  }
+
   /** @internal Releases the pinned snapshot. */
   release(): void {
     this.#snapshot?.release();
