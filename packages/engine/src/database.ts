@@ -385,8 +385,8 @@ export class Database {
    */
   async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     this.#assertOpen();
-    const { range: r, limit, reverse } = checkScan(range, opts);
-    const now = readClock(this.#opts.clock);
+    const { range: r, limit, reverse, includeExpired } = checkScan(range, opts);
+    const now = includeExpired ? Number.NEGATIVE_INFINITY : readClock(this.#opts.clock);
     const snap = this.#snapshot();
     try {
       for (const e of scanView(snap, r, limit, reverse, now)) {

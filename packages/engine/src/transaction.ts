@@ -32,6 +32,11 @@ export interface ScanEntry {
 export interface ScanOptions {
   limit?: number;
   reverse?: boolean;
+  /**
+   * Also return entries whose TTL has passed but which the sweeper has not removed yet. For
+   * maintenance that must see every stored key (deleting a whole run); normal reads leave it off.
+   */
+  includeExpired?: boolean;
 }
 
 export interface PutOptions {
@@ -152,16 +157,27 @@ function checkRange(range: unknown): KeyRange {
 }
 
 /** Validates scan options. Shared by `tx.scan` and `db.scan`. */
-export function checkScanOptions(opts: ScanOptions | undefined): { limit: number; reverse: boolean } {
-  if (opts === undefined) return { limit: Number.POSITIVE_INFINITY, reverse: false };
+export function checkScanOptions(opts: ScanOptions | undefined): {
+  limit: number;
+  reverse: boolean;
+  includeExpired: boolean;
+} {
+  if (opts === undefined) return { limit: Number.POSITIVE_INFINITY, reverse: false, includeExpired: false };
   if (opts === null || typeof opts !== 'object') throw invalidArgument('scan options must be an object');
-  const { limit, reverse } = opts;
+  const { limit, reverse, includeExpired } = opts;
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
     throw invalidArgument(`limit must be a positive integer, got ${String(limit)}`);
   }
   if (reverse !== undefined && typeof reverse !== 'boolean')
     throw invalidArgument('reverse must be a boolean');
-  return { limit: limit ?? Number.POSITIVE_INFINITY, reverse: reverse ?? false };
+  if (includeExpired !== undefined && typeof includeExpired !== 'boolean') {
+    throw invalidArgument('includeExpired must be a boolean');
+  }
+  return {
+    limit: limit ?? Number.POSITIVE_INFINITY,
+    reverse: reverse ?? false,
+    includeExpired: includeExpired ?? false,
+  };
 }
 
 /** Checks a range and options once, for both scan forms. */
@@ -294,9 +310,9 @@ export class Transaction {
    */
   async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     this.#active();
-    const { range: r, limit, reverse } = checkScan(range, opts);
+    const { range: r, limit, reverse, includeExpired } = checkScan(range, opts);
     if (Buffer.compare(r.start, r.end) >= 0) return;
-    const now = readClock(this.#ctx.clock);
+    const now = includeExpired ? Number.NEGATIVE_INFINITY : readClock(this.#ctx.clock);
     const dir = reverse ? -1 : 1;
     const observation: ScanObservation = { start: r.start, end: r.end, reverse, seen: [], complete: false };
     this.#state.scans.push(observation);

@@ -26,6 +26,18 @@ describe('TTL', () => {
     expect(await t.db.transaction((tx) => tx.get(k))).toBeUndefined();
   });
 
+  it('includeExpired scans see entries the sweeper has not removed yet', async () => {
+    await t.db.transaction((tx) => tx.put(Key.kv('r', 'gone'), 1, { ttlMs: 5 }));
+    clock.advance(10);
+    expect(await collect(t.db.scan(runRange('r')))).toEqual([]);
+    const all = await collect(t.db.scan(runRange('r'), { includeExpired: true }));
+    expect(all.map((e) => e.value)).toEqual([1]);
+    await t.db.transaction(async (tx) => {
+      for await (const { key } of tx.scan(runRange('r'), { includeExpired: true })) tx.delete(key);
+    });
+    expect(t.db.stats().entries).toBe(0);
+  });
+
   it('sweeping deletes expired entries from disk in bounded batches, as logged commits', async () => {
     await t.db.transaction((tx) => {
       for (let i = 0; i < 30; i++) tx.put(Key.kv('r', `e${i}`), i, { ttlMs: 100 + i });

@@ -186,7 +186,8 @@ export class RunOperations {
         found = true;
         keysDeleted += this.#write(run, undefined);
       }
-      for await (const { key } of this.#tx.scan(runRange(id))) {
+      // includeExpired: an expired entry the sweeper has not reached yet is still stored under the run.
+      for await (const { key } of this.#tx.scan(runRange(id), { includeExpired: true })) {
         this.#tx.delete(key);
         keysDeleted++;
       }

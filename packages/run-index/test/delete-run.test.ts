@@ -42,6 +42,24 @@ async function contents(db: Database, runId: string): Promise<unknown[]> {
 describe('deleteRun cascade', () => {
   const f = useRuns();
 
+  it('also deletes entries whose TTL passed but which the sweeper has not removed yet', async () => {
+    await f.runs.createRun({ runId: 'ttl-run' });
+    await f.db.transaction((tx) => {
+      tx.put(Key.kv('ttl-run', 'cache'), 1, { ttlMs: 10 });
+      tx.put(Key.kv('ttl-run', 'plan'), 2);
+    });
+    f.clock.advance(100); // expired, not swept (the sweeper is off in tests)
+    const stored = async () => {
+      let n = 0;
+      for await (const _ of f.db.scan(runRange('ttl-run'), { includeExpired: true })) n++;
+      return n;
+    };
+    expect(await countIn(f.db, runRange('ttl-run'))).toBe(1); // reads hide the expired one…
+    expect(await stored()).toBe(2); // …but it is still stored
+    await f.runs.deleteRun('ttl-run');
+    expect(await stored()).toBe(0);
+  });
+
   it('removes the record, its index entries and every key under every tag; prefix-sharing siblings are untouched', async () => {
     for (const id of ['run', 'run1', 'run10', 'run1_']) {
       await f.runs.createRun({ runId: id, tags: ['x', 'y'] });
