@@ -1,0 +1,41 @@
+import type { BenchConfig } from './config.js';
+import type { BenchContext } from './context.js';
+import type { BenchResult } from './result.js';
+import { eventWorkloads } from './workloads/events.js';
+import { kvWorkloads } from './workloads/kv.js';
+import { memoryWorkloads } from './workloads/memory.js';
+import { scalingWorkloads } from './workloads/scaling.js';
+import { transactionWorkloads } from './workloads/transactions.js';
+
+/** The workload groups in run order; each opens and removes its own databases. */
+export const GROUPS = {
+  kv: kvWorkloads,
+  events: eventWorkloads,
+  transactions: transactionWorkloads,
+  scaling: scalingWorkloads,
+  memory: memoryWorkloads,
+} as const;
+
+export type GroupName = keyof typeof GROUPS;
+
+/**
+ * Runs every workload of DESIGN.md §5 (or the named groups) with its baselines, in this process.
+ *
+ * @example
+ * const rows = await runBench(QUICK, { log: console.error });
+ */
+export async function runBench(
+  cfg: BenchConfig,
+  opts: { log?: (message: string) => void; only?: readonly GroupName[] } = {},
+): Promise<BenchResult[]> {
+  const ctx: BenchContext = { cfg, log: opts.log ?? (() => {}) };
+  const rows: BenchResult[] = [];
+  for (const [name, group] of Object.entries(GROUPS) as [
+    GroupName,
+    (c: BenchContext) => Promise<BenchResult[]>,
+  ][]) {
+    if (opts.only !== undefined && !opts.only.includes(name)) continue;
+    rows.push(...(await group(ctx)));
+  }
+  return rows;
+}

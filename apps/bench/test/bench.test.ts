@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY } from '../src/config.js';
+import type { BenchResult } from '../src/result.js';
+import { runBench } from '../src/suite.js';
+import { formatTable } from '../src/table.js';
+import { memoryWorkloads } from '../src/workloads/memory.js';
+
+// These tests check wiring and result shape on tiny sizes. They never assert a speed: the figures of
+// a tiny run mean nothing. What they do assert is deterministic: baselines ran, checks held, reads
+// per query did not grow with data, no caller saw a conflict.
+
+const byName = (rows: BenchResult[], prefix: string) => rows.filter((r) => r.workload.startsWith(prefix));
+
+function expectRowShape(r: BenchResult): void {
+  expect(typeof r.workload).toBe('string');
+  expect(Number.isFinite(r.opsPerSec) && r.opsPerSec > 0).toBe(true);
+  expect(['strict', 'buffered', 'memory']).toContain(r.durability);
+  expect(Number.isInteger(r.dataSize) && r.dataSize >= 0).toBe(true);
+  if (r.baseline === null) {
+    expect(r.baselineOpsPerSec).toBeNull();
+    expect(r.ratio).toBeNull();
+  } else {
+    expect(Number.isFinite(r.baselineOpsPerSec) && (r.baselineOpsPerSec ?? 0) > 0).toBe(true);
+    expect(r.ratio).toBeCloseTo(r.opsPerSec / r.baselineOpsPerSec!, 1);
+  }
+  expect(r.target === null).toBe(r.met === null);
+}
+
+describe('bench suite on tiny sizes', () => {
+  let rows: BenchResult[];
+  beforeAll(async () => {
+    rows = await runBench(TINY);
+  });
+
+  it('produces rows of the latest.json shape', () => {
+    expect(rows.length).toBeGreaterThan(20);
+    for (const r of rows) expectRowShape(r);
+  });
+
+  it('measures every DESIGN.md §5 target row', () => {
+    const targeted = rows.filter((r) => r.target !== null).map((r) => r.workload);
+    for (const w of [
+      'KV put, 20 in flight',
+      'KV get (hot)',
+      'sequential durable commits, each awaited',
+      'event append, 20 concurrent appenders on one run',
+      'cross-primitive txn',
+      'trace record with 2 tags',
+      'traces.queryByTag',
+      'events.readByType',
+      "runs.queryRuns({ status: 'failed' })",
+      "kv.list({ prefix: 'needle/' })",
+      'events.len',
+      'traces.getTree',
+      'event append, 20 concurrent, at log length 100',
+    ]) {
+      expect(
+        targeted.some((t) => t.startsWith(w)),
+        w,
+      ).toBe(true);
+    }
+  });
+
+  it('runs the raw lmdb-js and better-sqlite3 baselines in the same run', () => {
+    const baselines = rows.map((r) => r.baseline ?? '');
+    for (const b of [
+      'lmdb-js batched put + await flushed',
+      'lmdb-js get',
+      'lmdb-js transactionSync (put)',
+      'better-sqlite3 WAL sync=FULL, 1 txn per put',
+      'better-sqlite3 WAL sync=NORMAL, all 20 in 1 txn',
+      'better-sqlite3 SELECT + JSON.parse',
+      'better-sqlite3 WAL sync=FULL + JS sha256 chain, 1 txn per append',
+    ]) {
+      expect(baselines, b).toContain(b);
+    }
+  });
+
+  it('sees no conflict among concurrent appenders to one run', () => {
+    const appends = byName(rows, 'event append');
+    expect(appends.length).toBeGreaterThan(0);
+    for (const r of appends) expect(r.conflicts).toBe(0);
+  });
+
+  it('reads the same number of entries per query at both data sizes', () => {
+    const [small, large] = TINY.scalingSizes;
+    for (const q of [
+      'traces.queryByTag',
+      'events.readByType',
+      'runs.queryRuns',
+      'kv.list',
+      'events.len',
+      'traces.getTree',
+    ]) {
+      const at = (size: number | undefined) => byName(rows, q).find((r) => r.dataSize === size);
+      expect(at(small)?.readsPerOp, q).toBeGreaterThan(0);
+      expect(at(large)?.readsPerOp, q).toBe(at(small)?.readsPerOp);
+    }
+  });
+
+  it('prints every row in the table', () => {
+    const table = formatTable(rows);
+    for (const r of rows) expect(table).toContain(r.workload);
+  });
+});
+
+describe('memory workload', () => {
+  it('reports one sample per step from a child process', async () => {
+    const [row] = await memoryWorkloads({
+      cfg: { ...TINY, memory: { records: 600, step: 200, batch: 100 } },
+      log: () => {},
+    });
+    expect(row?.memory?.map((s) => s.stored)).toEqual([200, 400, 600]);
+    for (const s of row?.memory ?? []) expect(s.peakRssMiB).toBeGreaterThan(0);
+    expect(typeof row?.met).toBe('boolean');
+  });
+});
+
+describe('the CLI', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'agentdb-bench-test-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes results/latest.json as an array of result rows, and the run conditions', () => {
+    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+    const run = spawnSync(process.execPath, [main, '--tiny', '--only', 'kv', '--out', out], {
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('| KV get (hot) |');
+    const rows = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResult[];
+    expect(Array.isArray(rows)).toBe(true);
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining([
+          'workload',
+          'opsPerSec',
+          'baseline',
+          'baselineOpsPerSec',
+          'ratio',
+          'target',
+          'met',
+          'dataSize',
+          'durability',
+        ]),
+      );
+      expectRowShape(r);
+    }
+    const meta = JSON.parse(readFileSync(join(out, 'latest-meta.json'), 'utf8')) as { mode: string };
+    expect(meta.mode).toBe('tiny');
+  });
+});
