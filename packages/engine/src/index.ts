@@ -11,3 +11,4 @@ export type {
   ScanOptions,
 } from './transaction.js';
 export { Transaction } from './transaction.js';
+export { bindView, checkDatabase } from './primitive-binding.js';

@@ -1,7 +1,6 @@
 import {
   AgentDBError,
   decodeValue,
-  describe,
   type EncodedKey,
   encodeValue,
   invalidArgument,
@@ -11,7 +10,13 @@ import {
   type Value,
   validateRunId,
 } from '@agentdb/core';
-import type { CommitRecord, Database, MutationHandle, Transaction } from '@agentdb/engine';
+import {
+  bindView,
+  type CommitRecord,
+  type Database,
+  type MutationHandle,
+  type Transaction,
+} from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { eventRange, metaKey, SEQUENCE_LIMIT, typeIndexKey, typeIndexRange } from './event-keys.js';
 import { eventRecord, metaRecord, parseEventRecord, parseMeta, toEvent } from './event-record.js';
@@ -22,17 +27,6 @@ import { verifyChain } from './verify-chain.js';
 
 /** @internal Passed instead of a transaction by the `EventLog` facade: read through database snapshots. */
 export const SNAPSHOT_READS: unique symbol = Symbol('snapshot reads');
-
-function isTransaction(tx: unknown): tx is Transaction {
-  const t = tx as Partial<Record<keyof Transaction, unknown>> | null;
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    typeof t.get === 'function' &&
-    typeof t.scan === 'function' &&
-    typeof t.mutate === 'function'
-  );
-}
 
 function eventAt(value: Value, sequence: number): Event {
   const rec = parseEventRecord(value);
@@ -63,24 +57,17 @@ export class EventLogView {
   constructor(db: Database, tx: unknown, runId: string | undefined) {
     this.#db = db;
     if (tx === SNAPSHOT_READS) {
+      if (runId === undefined) throw invalidArgument('a snapshot view needs a run id');
+      validateRunId(runId);
       this.#tx = undefined;
       this.#reader = databaseReader(db);
-    } else {
-      if (!isTransaction(tx)) {
-        throw invalidArgument(
-          `events.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-        );
-      }
-      this.#tx = tx;
-      this.#reader = transactionReader(tx);
+      this.runId = runId;
+      return;
     }
-    const run = runId ?? this.#tx?.runId;
-    if (run === undefined) {
-      throw invalidArgument(
-        'events.in(tx) needs a run id: pass events.in(tx, runId) or open the transaction with { runId }',
-      );
-    }
-    validateRunId(run);
+    const bound = bindView(tx, runId, 'events');
+    this.#tx = bound.tx;
+    this.#reader = transactionReader(bound.tx);
+    const run = bound.runId;
     this.runId = run;
   }
 

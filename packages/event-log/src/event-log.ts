@@ -1,5 +1,11 @@
-import { describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import type { Database, MutationHandle, Transaction } from '@agentdb/engine';
+import { type Value, validateRunId } from '@agentdb/core';
+import {
+  bindView,
+  checkDatabase,
+  type Database,
+  type MutationHandle,
+  type Transaction,
+} from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { EventLogView, SNAPSHOT_READS } from './event-log-view.js';
 
@@ -22,15 +28,7 @@ export class EventLog {
    * const events = new EventLog(await Database.open({ path: './agent-data' }));
    */
   constructor(db: Database) {
-    const d = db as Partial<Record<keyof Database, unknown>> | null;
-    if (
-      typeof d !== 'object' ||
-      d === null ||
-      typeof d.transaction !== 'function' ||
-      typeof d.changes !== 'function'
-    ) {
-      throw invalidArgument(`new EventLog(db) needs a Database from @agentdb/engine, got ${describe(db)}`);
-    }
+    checkDatabase(db, 'EventLog');
     this.#db = db;
   }
 
@@ -47,12 +45,8 @@ export class EventLog {
    * const event = await pending;
    */
   in(tx: Transaction, runId?: string): EventLogView {
-    if (tx === undefined || (tx as unknown) === SNAPSHOT_READS) {
-      throw invalidArgument(
-        `events.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-      );
-    }
-    return new EventLogView(this.#db, tx, runId);
+    const bound = bindView(tx, runId, 'events');
+    return new EventLogView(this.#db, bound.tx, bound.runId);
   }
 
   #snapshot(runId: string): EventLogView {

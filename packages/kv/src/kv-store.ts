@@ -1,5 +1,5 @@
-import { describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import type { Database, Transaction } from '@agentdb/engine';
+import { type Value, validateRunId } from '@agentdb/core';
+import { checkDatabase, type Database, type Transaction } from '@agentdb/engine';
 import { KVView } from './kv-view.js';
 import type { ListOptions, PutOptions } from './options.js';
 import { type KVEntry, readExists, readMany, readPage, readValue } from './reads.js';
@@ -23,15 +23,7 @@ export class KVStore {
    * const kv = new KVStore(await Database.open({ path: './agent-data' }));
    */
   constructor(db: Database) {
-    const d = db as Partial<Record<keyof Database, unknown>> | null;
-    if (
-      typeof d !== 'object' ||
-      d === null ||
-      typeof d.transaction !== 'function' ||
-      typeof d.scan !== 'function'
-    ) {
-      throw invalidArgument(`new KVStore(db) needs a Database from @agentdb/engine, got ${describe(db)}`);
-    }
+    checkDatabase(db, 'KVStore');
     this.#db = db;
   }
 

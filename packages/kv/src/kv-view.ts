@@ -1,5 +1,5 @@
-import { describe, invalidArgument, Key, type Value, validateRunId } from '@agentdb/core';
-import type { Transaction } from '@agentdb/engine';
+import { Key, type Value } from '@agentdb/core';
+import { bindView, type Transaction } from '@agentdb/engine';
 import { checkPutOptions, type ListOptions, type PutOptions } from './options.js';
 import {
   type KVEntry,
@@ -10,19 +10,6 @@ import {
   readValue,
   transactionSource,
 } from './reads.js';
-
-function isTransaction(tx: unknown): tx is Transaction {
-  const t = tx as Partial<Record<keyof Transaction, unknown>> | null;
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    typeof t.get === 'function' &&
-    typeof t.getEntry === 'function' &&
-    typeof t.put === 'function' &&
-    typeof t.delete === 'function' &&
-    typeof t.scan === 'function'
-  );
-}
 
 /**
  * The KV store inside one transaction, bound to one run: the `KVStore` methods minus `runId`. Reads
@@ -37,21 +24,10 @@ export class KVView {
 
   /** @internal Use `kv.in(tx, runId?)`. */
   constructor(tx: unknown, runId: string | undefined) {
-    if (!isTransaction(tx)) {
-      throw invalidArgument(
-        `kv.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-      );
-    }
-    const run = runId ?? tx.runId;
-    if (run === undefined) {
-      throw invalidArgument(
-        'kv.in(tx) needs a run id: pass kv.in(tx, runId) or open the transaction with { runId }',
-      );
-    }
-    validateRunId(run);
-    this.runId = run;
-    this.#tx = tx;
-    this.#src = transactionSource(tx);
+    const bound = bindView(tx, runId, 'kv');
+    this.runId = bound.runId;
+    this.#tx = bound.tx;
+    this.#src = transactionSource(bound.tx);
   }
 
   /**

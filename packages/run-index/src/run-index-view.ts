@@ -1,5 +1,5 @@
-import { type Clock, describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import type { Transaction } from '@agentdb/engine';
+import type { Clock, Value } from '@agentdb/core';
+import { bindView } from '@agentdb/engine';
 import {
   type CreateRunOptions,
   checkCreateOptions,
@@ -16,19 +16,6 @@ import type { RunMetadata } from './run-metadata.js';
 import { RunOperations } from './run-operations.js';
 import type { RunStatus } from './run-status.js';
 
-function isTransaction(tx: unknown): tx is Transaction {
-  const t = tx as Partial<Record<keyof Transaction, unknown>> | null;
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    typeof t.get === 'function' &&
-    typeof t.put === 'function' &&
-    typeof t.delete === 'function' &&
-    typeof t.scan === 'function' &&
-    typeof t.mutate === 'function'
-  );
-}
-
 /**
  * The run index inside one transaction, bound to one run: the `RunIndex` methods minus `runId`
  * (`createRun` creates the bound run; `getChildRuns` lists its children). The index-wide methods
@@ -42,20 +29,9 @@ export class RunIndexView {
 
   /** @internal Use `runs.in(tx, runId?)`. */
   constructor(tx: unknown, runId: string | undefined, clock: Clock) {
-    if (!isTransaction(tx)) {
-      throw invalidArgument(
-        `runs.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-      );
-    }
-    const run = runId ?? tx.runId;
-    if (run === undefined) {
-      throw invalidArgument(
-        'runs.in(tx) needs a run id: pass runs.in(tx, runId) or open the transaction with { runId }',
-      );
-    }
-    validateRunId(run);
-    this.runId = run;
-    this.#ops = new RunOperations(tx, clock);
+    const bound = bindView(tx, runId, 'runs');
+    this.runId = bound.runId;
+    this.#ops = new RunOperations(bound.tx, clock);
   }
 
   /**

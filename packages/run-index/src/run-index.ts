@@ -1,5 +1,5 @@
-import { describe, invalidArgument, newId, type Value, validateRunId } from '@agentdb/core';
-import type { Database, Transaction } from '@agentdb/engine';
+import { newId, type Value, validateRunId } from '@agentdb/core';
+import { checkDatabase, type Database, type Transaction } from '@agentdb/engine';
 import {
   type CreateRunOptions,
   checkCreateOptions,
@@ -32,15 +32,7 @@ export class RunIndex {
 
   /** @example const runs = new RunIndex(await Database.open({ path: './agent-data' })); */
   constructor(db: Database) {
-    const d = db as Partial<Record<keyof Database, unknown>> | null;
-    if (
-      typeof d !== 'object' ||
-      d === null ||
-      typeof d.transaction !== 'function' ||
-      typeof d.get !== 'function'
-    ) {
-      throw invalidArgument(`new RunIndex(db) needs a Database from @agentdb/engine, got ${describe(db)}`);
-    }
+    checkDatabase(db, 'RunIndex');
     this.#db = db;
   }
 

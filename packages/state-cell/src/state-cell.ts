@@ -1,5 +1,5 @@
-import { invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import type { Database, Transaction } from '@agentdb/engine';
+import { type Value, validateRunId } from '@agentdb/core';
+import { bindView, checkDatabase, type Database, type Transaction } from '@agentdb/engine';
 import { cellExists, listCells, readCell } from './cell-reads.js';
 import type { State, TransitionFn, TransitionOutcome } from './state.js';
 import { StateCellView } from './state-cell-view.js';
@@ -23,13 +23,7 @@ export class StateCell {
    * const state = new StateCell(await Database.open({ path: './data' }));
    */
   constructor(db: Database) {
-    if (
-      db === null ||
-      typeof db !== 'object' ||
-      typeof (db as Partial<Database>).transaction !== 'function'
-    ) {
-      throw invalidArgument('StateCell needs a Database (from Database.open)');
-    }
+    checkDatabase(db, 'StateCell');
     this.#db = db;
   }
 
@@ -45,19 +39,8 @@ export class StateCell {
    * }, { runId: 'run-1' });
    */
   in(tx: Transaction, runId?: string): StateCellView {
-    if (
-      tx === null ||
-      typeof tx !== 'object' ||
-      typeof (tx as Partial<Transaction>).getEntry !== 'function'
-    ) {
-      throw invalidArgument('in() needs the transaction object passed to db.transaction');
-    }
-    const run = runId ?? tx.runId;
-    if (run === undefined) {
-      throw invalidArgument('no run id: pass one to in(tx, runId) or open the transaction with { runId }');
-    }
-    validateRunId(run);
-    return new StateCellView(tx, run, this.#db.clock);
+    const bound = bindView(tx, runId, 'state');
+    return new StateCellView(bound.tx, bound.runId, this.#db.clock);
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   validateKeyString,
   validateRunId,
 } from '@agentdb/core';
-import { Database, type Transaction } from '@agentdb/engine';
+import { bindView, checkDatabase, type Database, type Transaction } from '@agentdb/engine';
 import { checkPage, type PageOptions } from './page.js';
 import {
   checkRecordOptions,
@@ -29,18 +29,6 @@ import { type TraceType, typeName, validateTraceType } from './trace-type.js';
  * exactly as long as one attempt of one transaction; the facades themselves hold no state.
  */
 const pendingCounts = new WeakMap<Transaction, Map<string, number>>();
-
-function isTransaction(tx: unknown): tx is Transaction {
-  const t = tx as Partial<Transaction> | null;
-  return (
-    t !== null &&
-    typeof t === 'object' &&
-    typeof t.get === 'function' &&
-    typeof t.put === 'function' &&
-    typeof t.scan === 'function' &&
-    typeof t.mutate === 'function'
-  );
-}
 
 /**
  * The trace store bound to one run: inside a transaction (`traces.in(tx, runId)`) its reads see the
@@ -278,7 +266,7 @@ export class TraceStore {
 
   /** @example const traces = new TraceStore(db); */
   constructor(db: Database) {
-    if (!(db instanceof Database)) throw invalidArgument(`TraceStore needs a Database, got ${describe(db)}`);
+    checkDatabase(db, 'TraceStore');
     this.#db = db;
   }
 
@@ -292,13 +280,8 @@ export class TraceStore {
    * }, { runId: run });
    */
   in(tx: Transaction, runId?: string): TraceStoreView {
-    if (!isTransaction(tx)) throw invalidArgument(`in() needs a transaction, got ${describe(tx)}`);
-    const run = runId ?? tx.runId;
-    if (run === undefined) {
-      throw invalidArgument('no run id: pass one to in(tx, runId) or open the transaction with { runId }');
-    }
-    validateRunId(run);
-    return new TraceStoreView(this.#db, run, tx);
+    const bound = bindView(tx, runId, 'traces');
+    return new TraceStoreView(this.#db, bound.runId, bound.tx);
   }
 
   // Facade reads use snapshot reads on the database; writes open one transaction. Both go through

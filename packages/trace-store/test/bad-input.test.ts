@@ -188,7 +188,9 @@ describe('bad input is refused with the documented code and changes nothing', ()
 
   it('the TraceStore constructor refuses anything but a Database', () => {
     for (const bad of [undefined, null, {}, { transaction: () => 1 }]) {
-      expect(() => new TraceStore(as<never>(bad))).toThrow(/INVALID_ARGUMENT: TraceStore needs a Database/);
+      expect(() => new TraceStore(as<never>(bad))).toThrow(
+        /INVALID_ARGUMENT: new TraceStore\(db\) needs a Database/,
+      );
     }
   });
 });

@@ -210,7 +210,9 @@ describe('transaction view', () => {
     await f.db.transaction(async (tx) => {
       expect(() => f.traces.in(tx)).toThrow(/INVALID_ARGUMENT: no run id/);
     });
-    expect(() => f.traces.in({} as never, RUN)).toThrow(/INVALID_ARGUMENT: in\(\) needs a transaction/);
+    expect(() => f.traces.in({} as never, RUN)).toThrow(
+      /INVALID_ARGUMENT: traces.in\(tx\) needs the transaction/,
+    );
   });
 
   it('the timestamp comes from the database clock at record time', async () => {
