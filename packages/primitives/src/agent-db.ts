@@ -77,11 +77,12 @@ export class AgentDB {
    *   await tx.runs.updateStatus('paused');
    * });
    */
-  transaction<T>(
+  async transaction<T>(
     runId: string,
     fn: (tx: AgentTransaction) => T | Promise<T>,
     opts?: Omit<TransactionOptions, 'runId'>,
   ): Promise<T> {
+    // async, so that bad arguments reject the returned promise like every AgentDB method, never throw.
     validateRunId(runId);
     if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
     return this.engine.transaction(
