@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { AgentDB } from '@agentdb/primitives';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentdb, CLI, startAgentdb } from './helpers/cli.js';
+import { buildFixture, type Fixture, RUN } from './helpers/fixture.js';
+
+// The binary itself, as a user runs it: `node dist/main.js <dir> <command>`.
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await buildFixture();
+});
+afterAll(() => rmSync(f.dir, { recursive: true, force: true }));
+
+describe('the agentdb binary', () => {
+  it.concurrent.each<[string[], RegExp]>([
+    [['runs'], /^triage-1 +active +\S+ +Triage inbox +- +prod, eval$/m],
+    [['run', RUN.main], /^counts {4}kv 7 · events 10 · state 4 · traces 6$/m],
+    [['events', RUN.paused], /^#2 {2}\S+Z {2}tick {2}\{"i":2\}$/m],
+    [
+      ['traces', RUN.main, '--tree', 'plan-1'],
+      /^│ {2}└─ error err-1 {2}Timeout: first attempt slow \(recoverable\)$/m,
+    ],
+    [['kv', RUN.main, 'get', 'plan'], /^\["search","summarise","answer"\]\n$/],
+    [['state', RUN.main, 'phase'], /^version {2}3$/m],
+    [['stats'], /^runs {8}5 in the run index/m],
+  ])('%j prints its result and exits 0, uncoloured in a pipe', async (args, expected) => {
+    const r = await agentdb([f.dir, ...args]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(expected);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('colours with FORCE_COLOR, and NO_COLOR wins over it', async () => {
+    const [forced, refused] = await Promise.all([
+      agentdb([f.dir, 'runs'], { env: { FORCE_COLOR: '1' } }),
+      agentdb([f.dir, 'runs'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }),
+    ]);
+    expect(forced.stdout).toContain('\u001b[1mRUN');
+    expect(refused.stdout).not.toContain('\u001b[');
+  });
+
+  it('is an executable with a node shebang, wired as the package bin', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin: Record<string, string>;
+      version: string;
+    };
+    expect(pkg.bin).toEqual({ agentdb: './dist/main.js' });
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    accessSync(CLI, constants.X_OK);
+    expect(execFileSync(CLI, ['--version'], { encoding: 'utf8' })).toBe(`${pkg.version}\n`);
+  });
+
+  it('reads beside a live writer and follows its new events until interrupted', async () => {
+    // The writer keeps the database open (strict durability) for the whole test.
+    const writer = await AgentDB.open({ path: f.dir, sweepIntervalMs: 0 });
+    try {
+      const follow = startAgentdb([f.dir, 'events', RUN.paused, '--follow', '--from', '1']);
+      await follow.waitFor('#2');
+      expect(follow.output()).not.toContain('#0');
+      await writer.events.append(RUN.paused, 'tick', { i: 3 });
+      await writer.events.append(RUN.paused, 'resumed', { by: 'test' });
+      await follow.waitFor('#4');
+      // A one-shot command run meanwhile sees the committed events too.
+      const run = await agentdb([f.dir, 'run', RUN.paused, '--json']);
+      expect(run.code).toBe(0);
+      expect((JSON.parse(run.stdout) as { counts: { events: number } }).counts.events).toBe(5);
+      const stopped = await follow.stop('SIGINT');
+      expect(stopped.code).toBe(0);
+      expect(stopped.stderr).toBe('');
+      const lines = stopped.stdout.trimEnd().split('\n');
+      expect(lines.map((l) => /^#(\d+)/.exec(l)?.[1])).toEqual(['1', '2', '3', '4']);
+      expect(lines[3]).toMatch(/^#4 {2}\S+Z {2}resumed {2}\{"by":"test"\}$/);
+    } finally {
+      await writer.close();
+    }
+  });
+});
