@@ -10,12 +10,20 @@ import { TraceStore, type TraceStoreView } from '@agentdb/trace-store';
 export interface AgentTransaction {
   /** The run every view is bound to. */
   readonly runId: string;
+  /** KV entries of the run. @example await tx.kv.put('plan', plan) */
   readonly kv: KVView;
+  /** The run's event log; `append` returns a handle to await after the transaction. @example tx.events.append('e', {}) */
   readonly events: EventLogView;
+  /** The run's state cells. @example await tx.state.cas('phase', 3, 'acting') */
   readonly state: StateCellView;
+  /** The run's traces. @example await tx.traces.record({ type: 'thought', content: '…' }) */
   readonly traces: TraceStoreView;
+  /** The run's record in the run index. @example await tx.runs.completeRun() */
   readonly runs: RunIndexView;
-  /** The engine transaction, for extensions (`Key.of(tag, …)` reads and writes). */
+  /**
+   * The engine transaction, for extensions (`Key.of(tag, …)` reads and writes) and for other runs in the
+   * same commit. @example await db.kv.in(tx.tx, 'other-run').put('k', 1)
+   */
   readonly tx: Transaction;
 }
 
@@ -35,10 +43,15 @@ export interface AgentTransaction {
 export class AgentDB {
   /** The engine underneath, for extensions and operations (`verify`, `changes`, `stats`). */
   readonly engine: Database;
+  /** Per-run key-value memory with TTL. @example await db.kv.put(runId, 'plan', plan) */
   readonly kv: KVStore;
+  /** Per-run hash-chained event logs. @example await db.events.append(runId, 'tool_call', {}) */
   readonly events: EventLog;
+  /** Versioned cells with compare-and-swap. @example await db.state.cas(runId, 'phase', 1, 'acting') */
   readonly state: StateCell;
+  /** Reasoning traces as indexed trees. @example await db.traces.queryByTag(runId, 'plan') */
   readonly traces: TraceStore;
+  /** Run lifecycle, queries and cascade delete. @example await db.runs.createRun({ name: 'triage' }) */
   readonly runs: RunIndex;
 
   /** Wraps an open engine. Prefer `AgentDB.open`. @example const db = new AgentDB(await Database.open()) */
