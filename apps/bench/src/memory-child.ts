@@ -2,6 +2,7 @@
 // database in transactions of `batch`, and prints one JSON line per `step` records with the memory it
 // used. A separate process, so earlier workloads' peaks do not hide this one's.
 // Usage: node dist/memory-child.js <kv|events> <records> <step> <batch> <dir>
+import { readFileSync } from 'node:fs';
 import { AgentDB } from '@agentdb/primitives';
 import type { MemoryStep } from './result.js';
 import { EVENT_PAYLOAD, KV_VALUE } from './workloads/fixtures.js';
@@ -16,8 +17,20 @@ if ((kind !== 'kv' && kind !== 'events') || !(records > 0 && step > 0 && batch >
   process.exit(2);
 }
 
+/** RssAnon and RssFile in bytes from /proc/self/status (undefined off Linux). */
+function rssParts(): { anon: number; file: number } | undefined {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    return { anon: kb('RssAnon'), file: kb('RssFile') };
+  } catch {
+    return undefined;
+  }
+}
+
 const db = await AgentDB.open({ path: dir, durability: 'buffered', sweepIntervalMs: 0 });
 let peak = 0;
+let peakAnon = 0;
 let stepStart = performance.now();
 let stepFirst = 0;
 for (let done = 0; done < records; ) {
@@ -31,11 +44,16 @@ for (let done = 0; done < records; ) {
   });
   done += count;
   peak = Math.max(peak, process.memoryUsage.rss());
+  const parts = rssParts();
+  if (parts !== undefined) peakAnon = Math.max(peakAnon, parts.anon);
   if (done % step === 0 || done === records) {
     const mem = process.memoryUsage();
     const sample: MemoryStep = {
       stored: done,
       peakRssMiB: Math.round(peak / MiB),
+      ...(parts === undefined
+        ? {}
+        : { peakAnonMiB: Math.round(peakAnon / MiB), fileMiB: Math.round(parts.file / MiB) }),
       rssMiB: Math.round(mem.rss / MiB),
       heapUsedMiB: Math.round(mem.heapUsed / MiB),
       externalMiB: Math.round(mem.external / MiB),
@@ -43,6 +61,7 @@ for (let done = 0; done < records; ) {
     };
     process.stdout.write(`${JSON.stringify(sample)}\n`);
     peak = 0;
+    peakAnon = 0;
     stepFirst = done;
     stepStart = performance.now();
   }

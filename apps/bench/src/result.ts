@@ -39,8 +39,16 @@ export interface BenchResult {
 /** Memory use after `stored` records were inserted (MiB). */
 export interface MemoryStep {
   stored: number;
-  /** Highest RSS sampled during this step. */
+  /** Highest RSS sampled during this step (after each transaction). */
   peakRssMiB: number;
+  /**
+   * Highest anonymous (process-private) RSS sampled during this step — RSS minus pages of mapped files.
+   * LMDB maps its data file: pages of it that were touched count in RSS as `RssFile`, but they are
+   * page cache the kernel drops at will, so "memory stays flat" is judged on this figure. Linux only.
+   */
+  peakAnonMiB?: number;
+  /** RssFile at the end of the step: mapped LMDB pages resident in memory (Linux only). */
+  fileMiB?: number;
   /** RSS at the end of the step. */
   rssMiB: number;
   heapUsedMiB: number;

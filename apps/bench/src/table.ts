@@ -34,11 +34,13 @@ export function formatTable(rows: readonly BenchResult[]): string {
   for (const r of rows) {
     if (r.memory === undefined) continue;
     out.push('', `**${r.workload}** — ${int(r.opsPerSec)} inserts/s, ${r.target}: ${verdict(r)}`, '');
-    out.push('| stored | peak RSS MiB (step) | RSS MiB | heap used MiB | external MiB | inserts/s (step) |');
-    out.push('|--:|--:|--:|--:|--:|--:|');
+    out.push(
+      '| stored | peak anon RSS MiB | peak RSS MiB | mapped-file RSS MiB | heap used MiB | external MiB | inserts/s (step) |',
+    );
+    out.push('|--:|--:|--:|--:|--:|--:|--:|');
     for (const s of r.memory) {
       out.push(
-        `| ${size(s.stored)} | ${s.peakRssMiB} | ${s.rssMiB} | ${s.heapUsedMiB} | ${s.externalMiB} | ${int(s.opsPerSec)} |`,
+        `| ${size(s.stored)} | ${s.peakAnonMiB ?? '—'} | ${s.peakRssMiB} | ${s.fileMiB ?? '—'} | ${s.heapUsedMiB} | ${s.externalMiB} | ${int(s.opsPerSec)} |`,
       );
     }
   }
