@@ -1,10 +1,12 @@
 import {
+  decodeKey,
   type Event,
   type RunStatus,
   type Trace,
   type TraceTree,
   type TraceType,
   typeName,
+  typeTagName,
   type Value,
 } from '@agentdb/primitives';
 import type { Style } from './output.js';
@@ -199,4 +201,26 @@ export function formatBytes(n: number): string {
     i++;
   }
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * Names the key inside an engine problem ("key 7500…: …") so people can read it:
+ * `key 7500… (run triage-1, Event 3): …`. Text without a decodable key is returned unchanged.
+ *
+ * @example
+ * explainKeys('key 75007472…: differs from its last logged write');
+ */
+export function explainKeys(problem: string): string {
+  return problem.replace(/\bkey ([0-9a-f]{6,})\b/g, (text, hex: string) => {
+    try {
+      const k = decodeKey(Buffer.from(hex, 'hex'));
+      const owner = k.namespace === 'system' ? 'run index' : `run ${k.runId}`;
+      const parts = k.parts.map((p) =>
+        p instanceof Uint8Array ? `bytes(${Buffer.from(p).toString('hex')})` : String(p),
+      );
+      return `${text} (${owner}, ${typeTagName(k.tag) ?? `tag 0x${k.tag.toString(16)}`}${parts.length > 0 ? ` ${parts.join(' ')}` : ''})`;
+    } catch {
+      return text;
+    }
+  });
 }

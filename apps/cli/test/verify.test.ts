@@ -48,6 +48,7 @@ describe('verify', () => {
     expect(r.stdout).toMatch(/^ok {4}run nightly: 3 events, chain intact$/m);
     // The engine's own check sees the data disagree with the commit log as well.
     expect(r.stdout).toMatch(/^FAIL {2}engine: /m);
+    expect(r.stdout).toMatch(/^ {6}key [0-9a-f]+ \(run triage-1, Event 3\): /m); // the damaged key, named
     expect(r.stderr).toMatch(
       /^agentdb: verification failed: run triage-1 at sequence 3; engine \(\d+ problems?\)\n$/,
     );

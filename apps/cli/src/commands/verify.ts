@@ -2,6 +2,7 @@ import type { ChainVerification } from '@agentdb/primitives';
 import type { Command } from 'commander';
 import { type CommandContext, withDatabase } from '../context.js';
 import { CliError } from '../errors.js';
+import { explainKeys } from '../format.js';
 import { allRunIds, requireRun } from '../run-ids.js';
 
 /** `agentdb <dir> verify [<run>] [--json]`: every event chain (or one run's) and the engine's check. */
@@ -39,7 +40,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
           out.line(
             `${engine.ok ? out.style.green('ok  ') : out.style.red('FAIL')}  engine: data against the commit log (${stats.logLength} commits)`,
           );
-          for (const p of engine.problems) out.line(`      ${out.style.red(p)}`);
+          for (const p of engine.problems) out.line(`      ${out.style.red(explainKeys(p))}`);
           for (const c of chains) {
             const where = c.firstInvalid === undefined ? '' : ` at sequence ${c.firstInvalid}`;
             out.line(
