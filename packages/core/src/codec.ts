@@ -4,10 +4,13 @@ import { DEFAULT_MAX_VALUE_BYTES, type ValidateOptions, type Value, validateValu
 
 /**
  * The value codec: CBOR (RFC 8949) through `cbor-x`, with plain maps for objects (no record
- * extension), byte strings for `Uint8Array`, tag 1 for dates, tags 2/3 for bigints, and one private
- * tag (20058) for `-0`, which CBOR integers cannot carry.
+ * extension), byte strings for `Uint8Array`, tags 2/3 for bigints, and two private tags: 20058 for
+ * `-0`, which CBOR integers cannot carry, and 20059 for dates as integer milliseconds since the epoch
+ * (the standard tag 1 holds float seconds, which rounds far-past and far-future dates by a
+ * millisecond). Tag 1 is still decoded.
  */
 const NEGATIVE_ZERO_TAG = 20058;
+const DATE_MS_TAG = 20059;
 
 class NegativeZero {}
 const negativeZero = new NegativeZero();
@@ -20,6 +23,17 @@ addExtension({
   },
   decode() {
     return -0;
+  },
+});
+
+addExtension({
+  Class: Date,
+  tag: DATE_MS_TAG,
+  encode(date: Date, encode: (v: unknown) => Uint8Array) {
+    return encode(date.getTime());
+  },
+  decode(ms: number) {
+    return new Date(ms);
   },
 });
 

@@ -33,6 +33,10 @@ describe('value codec', () => {
     ['bytes', new Uint8Array([0, 1, 255])],
     ['empty bytes', new Uint8Array(0)],
     ['date', new Date(1_700_000_000_123)],
+    ['far-future date', new Date('+142022-03-07T10:40:43.938Z')],
+    ['latest date', new Date(8.64e15)],
+    ['earliest date', new Date(-8.64e15)],
+    ['pre-epoch date', new Date(-1)],
     ['array', [1, 'a', null, [2]]],
     ['object', { a: { b: [true, -0, 2n, new Date(5)] }, 'weird key': 1 }],
     ['empty object', {}],
@@ -70,6 +74,11 @@ describe('value codec', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('still decodes standard CBOR tag 1 dates (float seconds)', () => {
+    const tag1 = new Uint8Array([0xc1, 0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]); // 1(1.5)
+    expect(decodeValue(tag1)).toStrictEqual(new Date(1500));
   });
 
   it('accepts objects without a prototype and decodes them as plain objects', () => {
