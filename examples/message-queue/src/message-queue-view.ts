@@ -75,7 +75,8 @@ export class MessageQueueView {
       this.#tx = tx;
       this.#reader = transactionReader(tx);
     }
-    const run = runId ?? this.#tx?.runId;
+    // Only a missing run id falls back to the transaction's; `null` or `''` is refused like any bad id.
+    const run = runId === undefined ? this.#tx?.runId : runId;
     if (run === undefined) {
       throw invalidArgument(
         'queue.in(tx) needs a run id: pass queue.in(tx, runId) or open the transaction with { runId }',

@@ -31,7 +31,7 @@ describe('concurrency', () => {
         const batch = await queue.receive(RUN, 'work', { max });
         if (batch.length === 0) return mine;
         // Each batch is a contiguous run of the oldest messages.
-        batch.forEach((m, i) => expect(m.sequence).toBe(batch[0]!.sequence + i));
+        expect(batch.map((m) => m.sequence - batch[0]!.sequence)).toEqual(range(batch.length));
         mine.push(...batch.map((m) => m.message as number));
       }
     };
@@ -68,5 +68,19 @@ describe('concurrency', () => {
     expect(received.length).toBe(300);
     expect([...received].sort((a, b) => a - b)).toEqual(range(300));
     expect(await queue.size(RUN, 'mixed')).toBe(0);
+  });
+
+  it('200 receives and in-transaction peeks in a row never exhaust LMDB’s 126 reader slots', async () => {
+    // Regression: a limited tx.scan left unfinished pins its LMDB read transaction for good; one per
+    // commit filled the reader table (MDB_READERS_FULL) after about 120 receives.
+    const { queue, db } = f();
+    await sendAll(f(), RUN, 'slots', range(400));
+    for (let i = 0; i < 200; i++) {
+      const [peeked] = await db.transaction((tx) => queue.in(tx).peek('slots'), { runId: RUN });
+      const [got] = await queue.receive(RUN, 'slots');
+      expect(got!.sequence).toBe(peeked!.sequence);
+    }
+    expect(await queue.size(RUN, 'slots')).toBe(200);
+    expect(db.stats().openSnapshots).toBe(0);
   });
 });

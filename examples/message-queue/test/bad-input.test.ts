@@ -1,0 +1,243 @@
+import { type ErrorCode, isAgentDBError, Key, type Value } from '@agentdb/core';
+import type { Database, Transaction } from '@agentdb/engine';
+import { describe, expect, it } from 'vitest';
+import { MessageQueue, type MessageQueueOptions, type TakeOptions } from '../src/index.js';
+import { dumpRun, type QueueFixture, sendAll, useQueue } from './helpers.js';
+
+const RUN = 'run-bad';
+const f = useQueue({ scope: 'file' });
+
+/** Runs `call`, expects an AgentDBError with `code` (and `path`), and checks nothing was written. */
+async function expectRefused(
+  fx: QueueFixture,
+  call: () => Promise<unknown>,
+  code: ErrorCode,
+  path?: string,
+): Promise<void> {
+  const { db } = fx;
+  const before = { version: db.stats().version, data: await dumpRun(db, RUN) };
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isAgentDBError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
+  if (path !== undefined) expect((error as { path?: string }).path).toBe(path);
+  expect({ version: db.stats().version, data: await dumpRun(db, RUN) }).toStrictEqual(before);
+}
+
+const as = <T>(v: unknown) => v as T;
+
+/** Each method once on the facade and once through a transaction view (the same code path). */
+type Call = (q: { facade: MessageQueue; db: Database }) => Promise<unknown>;
+
+function inTx(fn: (tx: Transaction, facade: MessageQueue) => Promise<unknown> | unknown): Call {
+  return ({ facade, db }) =>
+    db.transaction(
+      async (tx) => {
+        // Something to roll back: a refused call must abort the whole transaction.
+        tx.put(Key.kv(RUN, 'must-not-land'), 1);
+        await fn(tx, facade);
+      },
+      { runId: RUN },
+    );
+}
+
+const BAD_RUN_IDS: [string, unknown][] = [
+  ['empty', ''],
+  ['65 chars', 'r'.repeat(65)],
+  ['a space', 'run 1'],
+  ['a slash', 'run/1'],
+  ['non-ASCII', 'rün'],
+  ['undefined', undefined],
+  ['null', null],
+  ['a number', 7],
+];
+
+const BAD_QUEUES: [string, unknown][] = [
+  ['empty', ''],
+  ['513 bytes', 'q'.repeat(513)],
+  ['257 two-byte chars', 'é'.repeat(257)],
+  ['a NUL', 'a\u0000b'],
+  ['a lone surrogate', 'a\ud800'],
+  ['a number', 3],
+  ['undefined', undefined],
+  ['null', null],
+  ['an object', { name: 'q' }],
+];
+
+const BAD_TAKE: [string, unknown][] = [
+  ['max 0', { max: 0 }],
+  ['max -1', { max: -1 }],
+  ['max 1001', { max: 1_001 }],
+  ['max 1.5', { max: 1.5 }],
+  ['max NaN', { max: Number.NaN }],
+  ['max "2"', { max: '2' }],
+  ['null options', null],
+  ['array options', [1]],
+  ['number options', 5],
+];
+
+const BAD_MESSAGES: [string, unknown, string][] = [
+  ['undefined', undefined, 'message'],
+  ['a function', () => 1, 'message'],
+  ['a symbol', Symbol('s'), 'message'],
+  ['a nested function', { steps: [1, () => 1] }, 'message.steps[1]'],
+  ['a class instance', new Map(), 'message'],
+  ['an invalid date', new Date(Number.NaN), 'message'],
+  [
+    'a cycle',
+    (() => {
+      const o: Record<string, unknown> = {};
+      o.self = o;
+      return o;
+    })(),
+    'message.self',
+  ],
+];
+
+describe('bad input is refused before anything is written', () => {
+  it.each(BAD_RUN_IDS)('run id %s: every facade method → INVALID_ARGUMENT', async (_, run) => {
+    const facade = f().queue;
+    const r = as<string>(run);
+    for (const call of [
+      () => facade.send(r, 'q', 1),
+      () => facade.receive(r, 'q'),
+      () => facade.peek(r, 'q'),
+      () => facade.size(r, 'q'),
+      () => facade.queues(r),
+    ]) {
+      await expectRefused(f(), call, 'INVALID_ARGUMENT');
+    }
+  });
+
+  it.each(BAD_RUN_IDS.filter(([, v]) => v !== undefined))(
+    'run id %s given to queue.in(tx, runId) → INVALID_ARGUMENT',
+    async (_, run) => {
+      const { queue, db } = f();
+      const call = inTx((tx, fc) => fc.in(tx, as<string>(run)));
+      await expectRefused(f(), () => call({ facade: queue, db }), 'INVALID_ARGUMENT');
+      await expectRefused(
+        f(),
+        () => db.transaction((tx) => queue.in(tx, as<string>(run))),
+        'INVALID_ARGUMENT',
+      );
+    },
+  );
+
+  it.each(BAD_QUEUES)('queue name %s: every method, facade and view → INVALID_ARGUMENT', async (_, name) => {
+    const { queue: facade, db } = f();
+    const q = as<string>(name);
+    const calls: Call[] = [
+      ({ facade }) => facade.send(RUN, q, 1),
+      ({ facade }) => facade.receive(RUN, q),
+      ({ facade }) => facade.peek(RUN, q),
+      ({ facade }) => facade.size(RUN, q),
+      inTx((tx, fc) => fc.in(tx).send(q, 1)),
+      inTx((tx, fc) => fc.in(tx).receive(q)),
+      inTx((tx, fc) => fc.in(tx).peek(q)),
+      inTx((tx, fc) => fc.in(tx).size(q)),
+    ];
+    for (const call of calls) await expectRefused(f(), () => call({ facade, db }), 'INVALID_ARGUMENT');
+  });
+
+  it.each(BAD_TAKE)('receive/peek options %s → INVALID_ARGUMENT', async (_, opts) => {
+    const { queue: facade, db } = f();
+    await sendAll(f(), RUN, 'has-messages', [1]);
+    const o = as<TakeOptions>(opts);
+    const calls: Call[] = [
+      ({ facade }) => facade.receive(RUN, 'has-messages', o),
+      ({ facade }) => facade.peek(RUN, 'has-messages', o),
+      inTx((tx, fc) => fc.in(tx).receive('has-messages', o)),
+      inTx((tx, fc) => fc.in(tx).peek('has-messages', o)),
+    ];
+    for (const call of calls) await expectRefused(f(), () => call({ facade, db }), 'INVALID_ARGUMENT');
+  });
+
+  it.each(BAD_MESSAGES)('message %s → INVALID_VALUE naming %s', async (_, message, path) => {
+    const { queue: facade, db } = f();
+    const m = as<Value>(message);
+    await expectRefused(f(), () => facade.send(RUN, 'q', m), 'INVALID_VALUE', path);
+    const call = inTx((tx, fc) => fc.in(tx).send('q', m));
+    await expectRefused(f(), () => call({ facade, db }), 'INVALID_VALUE', path);
+  });
+
+  it('a message larger than maxValueBytes − RECORD_OVERHEAD_BYTES → INVALID_VALUE', async () => {
+    const { queue, db } = f();
+    await expectRefused(f(), () => queue.send(RUN, 'q', 'x'.repeat(db.maxValueBytes)), 'INVALID_VALUE');
+  });
+
+  it.each<[string, unknown]>([
+    ['capacity 0', { capacity: 0 }],
+    ['capacity -1', { capacity: -1 }],
+    ['capacity 2.5', { capacity: 2.5 }],
+    ['capacity Infinity', { capacity: Number.POSITIVE_INFINITY }],
+    ['capacity "10"', { capacity: '10' }],
+    ['null options', null],
+    ['string options', 'big'],
+  ])('new MessageQueue(db, %s) → INVALID_ARGUMENT', (_, opts) => {
+    expect(() => new MessageQueue(f().db, as<MessageQueueOptions>(opts))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['a plain object', { transaction: 1 }],
+    ['a string', 'db'],
+  ])('new MessageQueue(%s) → INVALID_ARGUMENT', (_, db) => {
+    expect(() => new MessageQueue(as<Database>(db))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['the database itself', 'db'],
+    ['a plain object', { get: 1 }],
+  ])('queue.in(%s) → INVALID_ARGUMENT', (_, tx) => {
+    const { queue, db } = f();
+    const arg = tx === 'db' ? db : tx;
+    expect(() => queue.in(as<Transaction>(arg), RUN)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
+  it('queue.in(tx) with no run id anywhere → INVALID_ARGUMENT', async () => {
+    const { queue, db } = f();
+    await expectRefused(f(), () => db.transaction((tx) => queue.in(tx).size('q')), 'INVALID_ARGUMENT');
+  });
+
+  it('a view used after its transaction finished → INVALID_ARGUMENT', async () => {
+    const { queue, db } = f();
+    let view!: ReturnType<MessageQueue['in']>;
+    await db.transaction(
+      (tx) => {
+        view = queue.in(tx);
+      },
+      { runId: RUN },
+    );
+    for (const call of [() => view.size('q'), () => view.receive('q'), async () => view.send('q', 1)]) {
+      await expectRefused(f(), call, 'INVALID_ARGUMENT');
+    }
+  });
+
+  it('a closed database → CLOSED from every method', async () => {
+    const { t } = f();
+    const closed = await t.reopen();
+    const queue = new MessageQueue(closed);
+    await closed.close();
+    for (const call of [
+      () => queue.send(RUN, 'q', 1),
+      () => queue.receive(RUN, 'q'),
+      () => queue.peek(RUN, 'q'),
+      () => queue.size(RUN, 'q'),
+      () => queue.queues(RUN),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(isAgentDBError(error, 'CLOSED'), String(error)).toBe(true);
+    }
+    await t.reopen();
+  });
+});
