@@ -7,7 +7,14 @@ import {
   validateValue,
 } from '@agentdb/core';
 import type { Position } from './run-keys.js';
+import { fromRecord, type RunMetadata } from './run-metadata.js';
 import { assertRunStatus, type RunStatus } from './run-status.js';
+
+/** Options of `restoreRun`. */
+export interface RestoreRunOptions {
+  /** Overwrite an existing record of the same run. Default false. */
+  replace?: boolean;
+}
 
 /** Options of `createRun`. */
 export interface CreateRunOptions {
@@ -105,6 +112,30 @@ export function checkCreateOptions(
 }
 
 /** Checks a metadata value (INVALID_VALUE naming the offending path). */
+/**
+ * Checks a whole run record handed to `restoreRun`: the stored shape, a valid run id, tags and
+ * metadata as `createRun` would accept them, and optional fields of the right types.
+ */
+export function checkRunRecord(record: unknown): RunMetadata {
+  if (record === null || typeof record !== 'object')
+    throw invalidArgument('restoreRun needs a run record object');
+  const runId = (record as { runId?: unknown }).runId;
+  validateRunId(runId);
+  const run = fromRecord(runId, record as Value, 'INVALID_ARGUMENT');
+  checkTags(run.tags);
+  checkMetadata(run.metadata);
+  for (const field of ['name', 'parentRunId', 'error'] as const) {
+    const v = (record as Record<string, unknown>)[field];
+    if (v !== undefined && typeof v !== 'string') throw invalidArgument(`record.${field} must be a string`);
+  }
+  if (run.parentRunId !== undefined) validateRunId(run.parentRunId);
+  for (const t of [run.createdAt, run.updatedAt, run.completedAt]) {
+    if (t !== undefined && (!Number.isSafeInteger(t) || t < 0))
+      throw invalidArgument('record timestamps must be integer ms');
+  }
+  return run;
+}
+
 export function checkMetadata(metadata: unknown): Value {
   validateValue(metadata, { name: 'metadata' });
   return metadata as Value;

@@ -1,4 +1,10 @@
-export type { CreateRunOptions, DeleteRunOptions, RunQuery, UpdateStatusOptions } from './arguments.js';
+export type {
+  CreateRunOptions,
+  DeleteRunOptions,
+  RestoreRunOptions,
+  RunQuery,
+  UpdateStatusOptions,
+} from './arguments.js';
 export { RunIndex } from './run-index.js';
 export { RunIndexView } from './run-index-view.js';
 export type { RunMetadata } from './run-metadata.js';

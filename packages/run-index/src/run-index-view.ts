@@ -1,4 +1,5 @@
 import type { Clock, Value } from '@agentdb/core';
+import { invalidArgument } from '@agentdb/core';
 import { bindView } from '@agentdb/engine';
 import {
   type CreateRunOptions,
@@ -6,9 +7,12 @@ import {
   checkDeleteOptions,
   checkError,
   checkMetadata,
+  checkOptions,
+  checkRunRecord,
   checkStatusUpdate,
   checkTags,
   type DeleteRunOptions,
+  type RestoreRunOptions,
   type RunQuery,
   type UpdateStatusOptions,
 } from './arguments.js';
@@ -43,6 +47,23 @@ export class RunIndexView {
    */
   async createRun(opts?: Omit<CreateRunOptions, 'runId'>): Promise<RunMetadata> {
     return this.#ops.create(this.runId, checkCreateOptions(opts, false));
+  }
+
+  /**
+   * Writes the bound run's record exactly as given — status, timestamps, tags and all — with its index
+   * entries (moving data between databases: `agentdb import`). `ALREADY_EXISTS` unless `replace`;
+   * `NOT_FOUND` if its parent is missing; `INVALID_ARGUMENT` for a malformed record or one of another run.
+   *
+   * @example
+   * await db.transaction((tx) => runs.in(tx).restoreRun(exported.record, { replace: true }), { runId: exported.record.runId });
+   */
+  async restoreRun(record: RunMetadata, opts?: RestoreRunOptions): Promise<RunMetadata> {
+    const run = checkRunRecord(record);
+    if (run.runId !== this.runId)
+      throw invalidArgument(`the record is of run "${run.runId}", this view is bound to "${this.runId}"`);
+    const { replace = false } = checkOptions<RestoreRunOptions>(opts, ['replace'], 'restoreRun options');
+    if (typeof replace !== 'boolean') throw invalidArgument('replace must be a boolean');
+    return this.#ops.restore(run, replace);
   }
 
   /** The bound run's record, or `undefined`. @example const run = await runs.in(tx).getRun(); */

@@ -4,7 +4,9 @@ import {
   type CreateRunOptions,
   checkCreateOptions,
   checkQuery,
+  checkRunRecord,
   type DeleteRunOptions,
+  type RestoreRunOptions,
   type RunQuery,
   type UpdateStatusOptions,
 } from './arguments.js';
@@ -64,6 +66,18 @@ export class RunIndex {
   async createRun(opts?: CreateRunOptions): Promise<RunMetadata> {
     const { runId = newId(), ...rest } = checkCreateOptions(opts, true);
     return this.#db.transaction((tx) => this.in(tx, runId).createRun(rest), { runId });
+  }
+
+  /**
+   * Writes a run record exactly as given (status, timestamps and all), with its index entries — for
+   * moving runs between databases. `ALREADY_EXISTS` unless `replace`; `NOT_FOUND` for a missing parent.
+   *
+   * @example
+   * await runs.restoreRun({ runId: 'r1', status: 'completed', createdAt: 1, updatedAt: 2, completedAt: 2, tags: [], metadata: {} });
+   */
+  async restoreRun(record: RunMetadata, opts?: RestoreRunOptions): Promise<RunMetadata> {
+    const run = checkRunRecord(record);
+    return this.#db.transaction((tx) => this.in(tx, run.runId).restoreRun(run, opts), { runId: run.runId });
   }
 
   /**

@@ -37,12 +37,20 @@ export function toRecord(run: RunMetadata): Value {
   return out;
 }
 
-function corrupt(runId: string, what: string): never {
-  throw new AgentDBError('CORRUPTION', `the run-index record of "${runId}" is malformed: ${what}`);
+function corrupt(code: 'CORRUPTION' | 'INVALID_ARGUMENT', runId: string, what: string): never {
+  const whose = code === 'CORRUPTION' ? 'the run-index record of' : 'the record given for';
+  throw new AgentDBError(code, `${whose} "${runId}" is malformed: ${what}`);
 }
 
-/** Reads a stored record back, refusing (CORRUPTION) anything this package did not write. */
-export function fromRecord(runId: string, value: Value): RunMetadata {
+/**
+ * Reads a record back, refusing anything this package would not write: `CORRUPTION` for a stored
+ * record, `INVALID_ARGUMENT` for a record a caller hands to `restoreRun`.
+ */
+export function fromRecord(
+  runId: string,
+  value: Value,
+  code: 'CORRUPTION' | 'INVALID_ARGUMENT' = 'CORRUPTION',
+): RunMetadata {
   if (
     value === null ||
     typeof value !== 'object' ||
@@ -50,15 +58,16 @@ export function fromRecord(runId: string, value: Value): RunMetadata {
     value instanceof Uint8Array ||
     value instanceof Date
   ) {
-    corrupt(runId, 'not an object');
+    corrupt(code, runId, 'not an object');
   }
   const r = value as { [k: string]: Value | undefined };
-  if (r.runId !== runId) corrupt(runId, 'runId does not match its key');
-  if (!isRunStatus(r.status)) corrupt(runId, 'unknown status');
+  if (r.runId !== runId) corrupt(code, runId, 'runId does not match its key');
+  if (!isRunStatus(r.status)) corrupt(code, runId, 'unknown status');
   if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number')
-    corrupt(runId, 'timestamps missing');
-  if (!Array.isArray(r.tags) || !r.tags.every((t) => typeof t === 'string')) corrupt(runId, 'tags malformed');
-  if (!('metadata' in r) || r.metadata === undefined) corrupt(runId, 'metadata missing');
+    corrupt(code, runId, 'timestamps missing');
+  if (!Array.isArray(r.tags) || !r.tags.every((t) => typeof t === 'string'))
+    corrupt(code, runId, 'tags malformed');
+  if (!('metadata' in r) || r.metadata === undefined) corrupt(code, runId, 'metadata missing');
   const run: RunMetadata = {
     runId,
     status: r.status,

@@ -41,6 +41,26 @@ export class RunOperations {
   }
 
   /**
+   * Writes `run` exactly as given (status, timestamps and all), as `agentdb import` needs: the record,
+   * its index entries and the counter, through the same path as every other change. ALREADY_EXISTS
+   * unless `replace`; NOT_FOUND if its parent is not in the index.
+   */
+  async restore(run: RunMetadata, replace: boolean): Promise<RunMetadata> {
+    const old = await this.get(run.runId);
+    if (old !== undefined && !replace) {
+      throw new AgentDBError(
+        'ALREADY_EXISTS',
+        `run "${run.runId}" already exists; pass { replace: true } to overwrite its record`,
+      );
+    }
+    if (run.parentRunId !== undefined && (await this.#tx.get(recordKey(run.parentRunId))) === undefined) {
+      throw new AgentDBError('NOT_FOUND', `parent run "${run.parentRunId}" does not exist in the run index`);
+    }
+    this.#write(old, run);
+    return run;
+  }
+
+  /**
    * Writes the change from `before` to `after` (either may be absent: create / delete): the record,
    * exactly the index entries that differ, and the counter. Returns how many keys were deleted.
    */

@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline';
-import { type RunMetadata, runRange, type Value } from '@agentdb/primitives';
+import { type RunMetadata, runRange } from '@agentdb/primitives';
 import type { Command } from 'commander';
 import { type CommandContext, withDatabase } from '../context.js';
 import { CliError } from '../errors.js';
 import { decodeRunExport, type RunExport } from '../run-export.js';
-import { COUNT_KEY, indexEntries, recordKey } from '../run-record-keys.js';
 
 interface ImportOptions {
   replace?: boolean;
@@ -36,23 +35,14 @@ export function registerImport(program: Command, ctx: CommandContext): void {
               `run "${run.runId}" already exists in ${ctx.dir}; pass --replace to overwrite it`,
             );
           }
-          const record = await parentChecked(
-            run,
-            opts,
-            async (id) => (await tx.get(recordKey(id))) !== undefined,
-            ctx.dir,
-          );
-          if (oldData) for await (const { key } of tx.scan(runRange(run.runId))) tx.delete(key);
-          if (old !== undefined) {
-            tx.delete(recordKey(old.runId));
-            for (const [key] of indexEntries(old)) tx.delete(key);
+          const record = await parentChecked(run, opts, (id) => db.runs.in(tx, id).exists(), ctx.dir);
+          if (oldData) {
+            for await (const { key } of tx.scan(runRange(run.runId), { includeExpired: true }))
+              tx.delete(key);
           }
-          if (record !== undefined) {
-            tx.put(recordKey(record.runId), record as unknown as Value);
-            for (const [key, value] of indexEntries(record)) tx.put(key, value);
-          }
-          const delta = (record === undefined ? 0 : 1) - (old === undefined ? 0 : 1);
-          if (delta !== 0) tx.mutate(COUNT_KEY, (n) => ({ value: Number(n ?? 0) + delta, result: null }));
+          // The run index writes the record exactly as exported, with its index entries and counter.
+          if (record !== undefined) await runs.restoreRun(record, { replace: true });
+          else if (old !== undefined) await runs.deleteRun(); // the export has no record: drop ours
           let expired = 0;
           for (const e of run.entries) {
             if (e.expiresAt === undefined) tx.put(e.key, e.value);
