@@ -2,6 +2,7 @@ export type { CommitRecord, CommitWrite } from './commit-log.js';
 export { type ChangesOptions, Database, type EngineStats, type TransactionOptions } from './database.js';
 export { MutationHandle } from './mutation-handle.js';
 export type { DatabaseOptions, Durability, WalRetention } from './options.js';
+export { bindView, checkDatabase } from './primitive-binding.js';
 export type {
   Entry,
   MutationContext,
@@ -11,4 +12,3 @@ export type {
   ScanOptions,
 } from './transaction.js';
 export { Transaction } from './transaction.js';
-export { bindView, checkDatabase } from './primitive-binding.js';

@@ -15,7 +15,9 @@ import { Transaction } from './transaction.js';
  */
 export function checkDatabase(db: unknown, primitive: string): asserts db is Database {
   if (!(db instanceof Database)) {
-    throw invalidArgument(`new ${primitive}(db) needs a Database from @agentdb/engine (Database.open), got ${describe(db)}`);
+    throw invalidArgument(
+      `new ${primitive}(db) needs a Database from @agentdb/engine (Database.open), got ${describe(db)}`,
+    );
   }
 }
 
@@ -26,7 +28,11 @@ export function checkDatabase(db: unknown, primitive: string): asserts db is Dat
  * @example
  * in(tx: Transaction, runId?: string) { const b = bindView(tx, runId, 'kv'); return new KVView(b.tx, b.runId); }
  */
-export function bindView(tx: unknown, runId: string | undefined, view: string): { tx: Transaction; runId: string } {
+export function bindView(
+  tx: unknown,
+  runId: string | undefined,
+  view: string,
+): { tx: Transaction; runId: string } {
   if (!(tx instanceof Transaction)) {
     throw invalidArgument(
       `${view}.in(tx) needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
@@ -34,7 +40,9 @@ export function bindView(tx: unknown, runId: string | undefined, view: string): 
   }
   const run = runId ?? tx.runId;
   if (run === undefined) {
-    throw invalidArgument(`no run id for ${view}.in(tx): pass ${view}.in(tx, runId) or open the transaction with { runId }`);
+    throw invalidArgument(
+      `no run id for ${view}.in(tx): pass ${view}.in(tx, runId) or open the transaction with { runId }`,
+    );
   }
   validateRunId(run);
   return { tx, runId: run };

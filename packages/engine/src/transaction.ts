@@ -333,35 +333,40 @@ export class Transaction {
     let needPull = true;
     let b = 0;
     let count = 0;
-    while (count < limit) {
-      if (needPull) {
-        next = pull();
-        needPull = false;
+    try {
+      while (count < limit) {
+        if (needPull) {
+          next = pull();
+          needPull = false;
+        }
+        const fromBuffer = buffered[b];
+        if (next === undefined && fromBuffer === undefined) return;
+        const order =
+          next === undefined
+            ? 1
+            : fromBuffer === undefined
+              ? -1
+              : dir * Buffer.compare(next.key, fromBuffer.key);
+        let out: ScanEntry | undefined;
+        if (order < 0) {
+          const live = liveEntry(next!.stored, next!.version, now);
+          if (live !== undefined) out = { key: next!.key, value: live.value, version: next!.version };
+          needPull = true;
+        } else {
+          const live = liveEntry(fromBuffer!.stored, 0, now);
+          if (live !== undefined) out = { key: fromBuffer!.key, value: live.value, version: 0 };
+          b++;
+          if (order === 0) needPull = true;
+        }
+        if (out !== undefined) {
+          count++;
+          yield out;
+          this.#active();
+        }
       }
-      const fromBuffer = buffered[b];
-      if (next === undefined && fromBuffer === undefined) return;
-      const order =
-        next === undefined
-          ? 1
-          : fromBuffer === undefined
-            ? -1
-            : dir * Buffer.compare(next.key, fromBuffer.key);
-      let out: ScanEntry | undefined;
-      if (order < 0) {
-        const live = liveEntry(next!.stored, next!.version, now);
-        if (live !== undefined) out = { key: next!.key, value: live.value, version: next!.version };
-        needPull = true;
-      } else {
-        const live = liveEntry(fromBuffer!.stored, 0, now);
-        if (live !== undefined) out = { key: fromBuffer!.key, value: live.value, version: 0 };
-        b++;
-        if (order === 0) needPull = true;
-      }
-      if (out !== undefined) {
-        count++;
-        yield out;
-        this.#active();
-      }
+    } finally {
+      // Stopping early (limit, break, an error) must hand the LMDB cursor back, or its reader slot leaks.
+      it.return?.();
     }
   }
 

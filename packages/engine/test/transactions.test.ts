@@ -168,6 +168,21 @@ describe('reads', () => {
     expect(t.db.stats().reads - before).toBe(5);
   });
 
+  it('scans that stop early give their LMDB reader back (no MDB_READERS_FULL after hundreds)', async () => {
+    await t.db.transaction((tx) => {
+      for (let i = 0; i < 10; i++) tx.put(Key.event('r', i), i);
+    });
+    // LMDB has 126 reader slots by default; each leaked cursor would hold one.
+    for (let i = 0; i < 300; i++) {
+      await t.db.transaction(async (tx) => {
+        await collect(tx.scan(tagRange('r', TypeTag.Event), { limit: 2 }));
+        for await (const _ of tx.scan(tagRange('r', TypeTag.Event))) break;
+        tx.put(Key.kv('r', 'n'), i);
+      });
+    }
+    expect(await t.db.get(Key.kv('r', 'n'))).toBe(299);
+  });
+
   it('getMany reads one snapshot', async () => {
     await t.db.transaction((tx) => {
       tx.put(Key.kv('r', 'a'), 1);
