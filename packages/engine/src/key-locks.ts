@@ -29,9 +29,4 @@ export class KeyLocks {
       if (this.#tails.get(id) === tail) this.#tails.delete(id);
     });
   }
-
-  /** Number of keys with a holder or waiters (for stats). */
-  get size(): number {
-    return this.#tails.size;
-  }
 }

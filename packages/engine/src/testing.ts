@@ -125,3 +125,41 @@ export async function openRawData(path: string): Promise<RawData> {
     close: () => env.close(),
   };
 }
+
+/** Raw access to the commit-log sub-database of a closed database, for corruption tests. */
+export interface RawLog {
+  /** The first commit version of every log entry (entries are keyed by it), ascending. */
+  firsts(): number[];
+  /** The encoded log entry starting at commit `first` (see commit-log.ts for its layout). */
+  get(first: number): Uint8Array | undefined;
+  put(first: number, entry: Uint8Array): void;
+  remove(first: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the commit-log sub-database of a (closed) database directory directly through LMDB, like
+ * `openRawData` does for the data: for tests that damage the log and check `verify`/`changes`.
+ *
+ * @example
+ * await t.db.close();
+ * const log = await openRawLog(t.path);
+ * log.remove(log.firsts()[1]!);
+ * await log.close();
+ */
+export async function openRawLog(path: string): Promise<RawLog> {
+  const { open } = await import('lmdb');
+  const env = open({ path, maxDbs: 8, compression: false });
+  const log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
+  return {
+    firsts: () => [...log.getKeys()],
+    get: (first) => log.get(first),
+    put: (first, entry) => {
+      log.putSync(first, Buffer.from(entry));
+    },
+    remove: (first) => {
+      log.removeSync(first);
+    },
+    close: () => env.close(),
+  };
+}

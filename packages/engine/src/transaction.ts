@@ -1,5 +1,4 @@
 import {
-  AgentDBError,
   type Clock,
   decodeValue,
   type EncodedKey,
@@ -396,9 +395,4 @@ export class Transaction {
     });
     return handle;
   }
-}
-
-/** The error a mutation gets when its transaction never committed. */
-export function abortedError(cause: unknown): unknown {
-  return cause ?? new AgentDBError('CONFLICT', 'the transaction did not commit');
 }

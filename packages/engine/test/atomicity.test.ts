@@ -65,4 +65,64 @@ describe('atomicity', () => {
     expect(t.db.stats().commits).toBe(500);
     expect((await t.db.verify()).ok).toBe(true);
   });
+
+  it('gives TIMEOUT while queued behind another retry of the same key, and the queue keeps moving', async () => {
+    const k = Key.kv('r', 'queued');
+    await t.db.transaction((tx) => tx.put(k, 'initial'));
+    const gate = () => {
+      let open!: () => void;
+      const p = new Promise<void>((r) => {
+        open = r;
+      });
+      return { p, open };
+    };
+    const xFirst = gate();
+    const xSecond = gate();
+    const xRetrying = gate();
+    const yReady = gate();
+    const yGo = gate();
+    let xAttempts = 0;
+    // X conflicts once, then holds the retry lock on k while its second attempt waits.
+    const x = t.db.transaction(async (tx) => {
+      xAttempts++;
+      await tx.get(k);
+      if (xAttempts === 1) await xFirst.p;
+      else {
+        xRetrying.open();
+        await xSecond.p;
+      }
+      tx.put(k, 'x');
+    });
+    // Y reads k, then (after k changed) commits, conflicts, and queues for the lock X holds.
+    const y = t.db.transaction(
+      async (tx) => {
+        await tx.get(k);
+        yReady.open();
+        await yGo.p;
+        tx.put(k, 'y');
+      },
+      { timeoutMs: 300, retries: 5 },
+    );
+    await yReady.p;
+    await t.db.transaction((tx) => tx.put(k, 'outside'));
+    xFirst.open();
+    await xRetrying.p;
+    yGo.open();
+    await expect(y).rejects.toMatchObject({ code: 'TIMEOUT' });
+    xSecond.open();
+    await x;
+    expect(await t.db.get(k)).toBe('x');
+    // Y's abandoned place in the queue was released: a new retry on k gets the lock, well in time.
+    let attempts = 0;
+    await t.db.transaction(
+      async (tx) => {
+        attempts++;
+        await tx.get(k);
+        if (attempts === 1) await t.db.transaction((other) => other.put(k, 'outside again'));
+        tx.put(k, 'z');
+      },
+      { timeoutMs: 5_000 },
+    );
+    expect([attempts, await t.db.get(k)]).toEqual([2, 'z']);
+  });
 });

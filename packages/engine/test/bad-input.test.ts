@@ -30,6 +30,18 @@ const cases: [string, string, (tx: Transaction) => unknown][] = [
   ['bad scan range', 'INVALID_ARGUMENT', (tx) => collect(tx.scan({ start: 1 } as never))],
   ['bad scan limit', 'INVALID_ARGUMENT', (tx) => collect(tx.scan(runRange('r'), { limit: 0 }))],
   ['mutate without a function', 'INVALID_ARGUMENT', (tx) => tx.mutate(k, 5 as never)],
+  ['put options not an object', 'INVALID_ARGUMENT', (tx) => tx.put(k, 1, 5 as never)],
+  ['scan options not an object', 'INVALID_ARGUMENT', (tx) => collect(tx.scan(runRange('r'), null as never))],
+  [
+    'scan reverse not a boolean',
+    'INVALID_ARGUMENT',
+    (tx) => collect(tx.scan(runRange('r'), { reverse: 1 as never })),
+  ],
+  [
+    'scan includeExpired not a boolean',
+    'INVALID_ARGUMENT',
+    (tx) => collect(tx.scan(runRange('r'), { includeExpired: 'yes' as never })),
+  ],
 ];
 
 describe('bad input is refused with the documented code and the store is unchanged', () => {
@@ -50,6 +62,7 @@ describe('bad input is refused with the documented code and the store is unchang
     ['retries 1.5', { retries: 1.5 }],
     ['timeoutMs -1', { timeoutMs: -1 }],
     ['bad runId', { runId: 'no spaces' }],
+    ['null options', null],
   ])('transaction option %s → INVALID_ARGUMENT', async (_name, opts) => {
     await expect(t.db.transaction(() => 1, opts as never)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
@@ -63,8 +76,39 @@ describe('bad input is refused with the documented code and the store is unchang
     ['bad retention', { walRetention: { commits: 0 } }],
     ['bad clock', { clock: 5 }],
     ['bad flush interval', { flushIntervalMs: -5 }],
+    ['options not an object', 'strict'],
+    ['empty path', { path: '' }],
+    ['retention not an object', { walRetention: 5 }],
+    ['retention by age 0 ms', { walRetention: { ms: 0 } }],
+    ['retention of unknown shape', { walRetention: { days: 1 } }],
   ])('open option %s → INVALID_ARGUMENT', async (_name, opts) => {
     await expect(Database.open(opts as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it.each([
+    ['transaction without a function', () => t.db.transaction(5 as never)],
+    ['getMany without an array', () => t.db.getMany(k as never)],
+    ['changes options not an object', () => collect(t.db.changes(5 as never))],
+    ['changes since negative', () => collect(t.db.changes({ since: -1 }))],
+    ['changes since fractional', () => collect(t.db.changes({ since: 1.5 }))],
+  ])('%s → INVALID_ARGUMENT', async (_name, act) => {
+    await expect(act()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('readOnly on a directory without a database → NOT_FOUND, creating nothing', async () => {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const empty = join(t.path, 'nothing-here');
+    await expect(Database.open({ path: empty, readOnly: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(existsSync(empty)).toBe(false);
+  });
+
+  it('a path LMDB cannot open → STORAGE', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const file = join(t.path, 'a-file');
+    writeFileSync(file, 'not a directory');
+    await expect(Database.open({ path: join(file, 'db') })).rejects.toMatchObject({ code: 'STORAGE' });
   });
 
   it('a transaction used after its function returned → INVALID_ARGUMENT', async () => {
@@ -99,6 +143,29 @@ describe('lifecycle', () => {
     await expect(t.db.get(k)).rejects.toMatchObject({ code: 'CLOSED' });
     await expect(t.db.transaction(() => 1)).rejects.toMatchObject({ code: 'CLOSED' });
     expect(() => t.db.stats()).toThrowError(expect.objectContaining({ code: 'CLOSED' }));
+  });
+
+  it('close releases the snapshot of a scan left open, and that scan then reports CLOSED', async () => {
+    await t.db.transaction((tx) => tx.put(Key.kv('r', 'second'), 2));
+    const scan = t.db.scan(runRange('r'));
+    expect((await scan.next()).done).toBe(false);
+    expect(t.db.stats().openSnapshots).toBe(1);
+    await t.db.close();
+    await expect(scan.next()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('an empty or inverted range scans nothing, inside and outside transactions', async () => {
+    const inverted = { start: Key.kv('r', 'z'), end: Key.kv('r', 'a') };
+    expect(await collect(t.db.scan(inverted))).toEqual([]);
+    expect(await t.db.transaction((tx) => collect(tx.scan(inverted)))).toEqual([]);
+  });
+
+  it('the database and its transactions expose the configured clock and value limit', async () => {
+    const clock = () => 42;
+    const db = await t.reopen({ clock, maxValueBytes: 4096 });
+    expect(db.clock).toBe(clock);
+    expect(db.maxValueBytes).toBe(4096);
+    expect(await db.transaction((tx) => tx.clock())).toBe(42);
   });
 
   it('memory mode needs no path and removes its directory on close', async () => {

@@ -121,4 +121,16 @@ describe('commit log', () => {
     expect(t.db.stats().logTrimmedThrough).toBe(64);
     expect((await t.db.verify()).ok).toBe(true);
   });
+
+  it('changes pages through more than 64 log entries, and since can start inside a batched entry', async () => {
+    t = await openTestDatabase({ durability: 'buffered' });
+    for (let i = 0; i < 70; i++) await t.db.transaction((tx) => tx.put(Key.kv('r', 'k'), i));
+    // Three transactions started in one turn share one LMDB transaction, hence one log entry.
+    await Promise.all([71, 72, 73].map((i) => t.db.transaction((tx) => tx.put(Key.kv('r', `b${i}`), i))));
+    expect(t.db.stats().logLength).toBe(73);
+    expect((await collect(t.db.changes())).map((c) => c.version)).toEqual(
+      [...Array(73).keys()].map((i) => i + 1),
+    );
+    expect((await collect(t.db.changes({ since: 71 }))).map((c) => c.version)).toEqual([72, 73]);
+  });
 });

@@ -101,4 +101,57 @@ describe('commit-time mutations', () => {
     ).rejects.toMatchObject({ code: 'INVALID_VALUE' });
     expect(t.db.stats().version).toBe(0);
   });
+
+  it("the context reads committed values and this transaction's own puts and deletes, and deletes other keys", async () => {
+    const [committed, buffered, dropped, victim] = ['committed', 'buffered', 'dropped', 'victim'].map((n) =>
+      Key.kv('r', n),
+    ) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    await t.db.transaction((tx) => {
+      tx.put(committed, 'from an earlier commit');
+      tx.put(dropped, 'about to be deleted');
+      tx.put(victim, 'deleted by a mutation');
+    });
+    let h!: MutationHandle<unknown[]>;
+    await t.db.transaction((tx) => {
+      tx.put(buffered, 'from this transaction');
+      tx.delete(dropped);
+      h = tx.mutate(seqKey, (_current, ctx) => {
+        ctx.delete(victim);
+        ctx.put(Key.kv('r', 'short-lived'), 1, { ttlMs: 60_000 });
+        return {
+          value: 1,
+          result: [ctx.get(committed), ctx.get(buffered), ctx.get(dropped), ctx.get(victim)] as unknown[],
+        };
+      });
+    });
+    expect(await h).toEqual(['from an earlier commit', 'from this transaction', undefined, undefined]);
+    expect(await t.db.get(victim)).toBeUndefined();
+    expect((await t.db.getEntry(Key.kv('r', 'short-lived')))?.expiresAt).toEqual(expect.any(Number));
+  });
+
+  it('a mutation returning value undefined deletes its key', async () => {
+    await t.db.transaction((tx) => tx.put(seqKey, 7));
+    let h!: MutationHandle<number>;
+    await t.db.transaction((tx) => {
+      h = tx.mutate(seqKey, (current) => ({ value: undefined, result: Number(current) }));
+    });
+    expect(await h).toBe(7);
+    expect(await t.db.get(seqKey)).toBeUndefined();
+  });
+
+  it("a handle from an attempt that lost a conflict rejects with CONFLICT; the retry's handle settles", async () => {
+    const k = Key.kv('r', 'contended');
+    const handles: MutationHandle<string>[] = [];
+    let attempt = 0;
+    await t.db.transaction(async (tx) => {
+      attempt++;
+      await tx.get(k);
+      if (attempt === 1) await t.db.transaction((other) => other.put(k, 'other writer'));
+      tx.put(k, 'mine');
+      handles.push(tx.mutate(seqKey, () => ({ value: attempt, result: `attempt ${attempt}` })));
+    });
+    expect(handles).toHaveLength(2);
+    await expect(handles[0]!.catch((e: unknown) => (e as AgentDBError).code)).resolves.toBe('CONFLICT');
+    expect(await handles[1]!.catch(() => 'rejected')).toBe('attempt 2');
+  });
 });

@@ -71,4 +71,16 @@ describe('TTL', () => {
     for (let i = 0; i < 100 && t.db.stats().entries > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(t.db.stats().entries).toBe(0);
   });
+
+  it('close waits for a sweep in progress, which finishes its batch', async () => {
+    await t.db.transaction((tx) => {
+      for (let i = 0; i < 5; i++) tx.put(Key.kv('r', `s${i}`), i, { ttlMs: 10 });
+    });
+    clock.set(clock() + 60_000);
+    const sweeping = t.db.sweepExpired();
+    await t.db.close();
+    expect(await sweeping).toBe(5);
+    const db = await t.reopen();
+    expect(db.stats().entries).toBe(0);
+  });
 });
