@@ -2,6 +2,7 @@
 // baselines, prints a Markdown table and writes results/latest.json (+ latest-meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FULL, QUICK, TINY } from './config.js';
@@ -45,11 +46,11 @@ const conditions: RunConditions = {
 };
 const dir = values.out ?? fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}/latest.json`, `${JSON.stringify(rows, null, 2)}\n`);
-writeFileSync(`${dir}/latest-meta.json`, `${JSON.stringify(conditions, null, 2)}\n`);
+writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(join(dir, 'latest-meta.json'), `${JSON.stringify(conditions, null, 2)}\n`);
 console.log(formatTable(rows));
 console.log(`\n${formatConditions(conditions)}`);
 const short = rows.filter((r) => r.met === false).length;
 console.log(
-  `${rows.filter((r) => r.met !== null).length - short} targets met, ${short} short. Wrote ${dir}/latest.json`,
+  `${rows.filter((r) => r.met !== null).length - short} targets met, ${short} short. Wrote ${join(dir, 'latest.json')}`,
 );
