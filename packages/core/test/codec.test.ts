@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AgentDBError,
   decodeValue,
+  encodeTrusted,
   encodeValue,
   isAgentDBError,
   isValue,
@@ -150,6 +151,29 @@ describe('bad values', () => {
   it('reports undecodable bytes as CORRUPTION', () => {
     expect(() => decodeValue(new Uint8Array([0xff, 0xff, 0xff]))).toThrowError(
       expect.objectContaining({ code: 'CORRUPTION' }),
+    );
+  });
+});
+
+describe('encodeTrusted', () => {
+  it('encodes exactly like encodeValue, without its size limit', () => {
+    const v: Value = [1, 'run-1', [new Uint8Array([1, 2])], { at: new Date(5) }];
+    expect(encodeTrusted(v)).toEqual(encodeValue(v));
+    expect(decodeValue(encodeTrusted('x'.repeat(64)))).toBe('x'.repeat(64));
+    expect(() => encodeValue('x'.repeat(64), { maxBytes: 16 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+  });
+});
+
+describe('values of foreign shape', () => {
+  it('an object whose prototype has no constructor is refused with INVALID_VALUE', () => {
+    const orphan = Object.create(Object.create(null)) as Value;
+    expect(() => encodeValue(orphan)).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_VALUE',
+        message: expect.stringContaining('instance of a class'),
+      }),
     );
   });
 });

@@ -12,6 +12,19 @@ describe('AgentDBError', () => {
     expect(isAgentDBError(e, 'CONFLICT')).toBe(false);
     expect(isAgentDBError(new Error('x'))).toBe(false);
   });
+
+  it('keeps every structured field it is given, and the cause', () => {
+    const cause = new Error('disk');
+    const e = new AgentDBError('INVALID_TRANSITION', 'no', {
+      from: 'done',
+      to: 'active',
+      path: 'a.b',
+      attempts: 2,
+      cause,
+    });
+    expect([e.from, e.to, e.path, e.attempts, e.cause]).toEqual(['done', 'active', 'a.b', 2, cause]);
+    expect(e.expected).toBeUndefined();
+  });
 });
 
 describe('ids and clock', () => {

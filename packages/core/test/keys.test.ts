@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { toBufferKey } from 'ordered-binary';
 import { describe, expect, it } from 'vitest';
 import {
   compareKeys,
@@ -8,6 +9,7 @@ import {
   keySuccessor,
   runIdOfKey,
   runRange,
+  systemRange,
   TypeTag,
   tagRange,
   textPrefixRange,
@@ -203,5 +205,37 @@ describe('runIdOfKey', () => {
     );
     expect(runIdOfKey(Key.run('record', 'r'))).toBeUndefined();
     expect(runIdOfKey(new Uint8Array([1, 2, 3]))).toBeUndefined();
+  });
+});
+
+describe('system keys and foreign bytes', () => {
+  it('systemRange holds exactly the run-index keys under its prefix, never a user key', () => {
+    const r = systemRange('by-status', 'active');
+    expect(inRange(Key.run('by-status', 'active', 'run-1'), r)).toBe(true);
+    expect(inRange(Key.run('by-status', 'done', 'run-1'), r)).toBe(false);
+    expect(inRange(Key.kv('system', 'by-status'), systemRange())).toBe(false);
+    expect(decodeKey(Key.run('by-status', 'active'))).toEqual({
+      namespace: 'system',
+      runId: 'system',
+      tag: TypeTag.Run,
+      parts: ['by-status', 'active'],
+    });
+  });
+
+  it.each([
+    ['a bare string', toBufferKey('not a tuple')],
+    ['a short tuple', toBufferKey(['u', 'r'])],
+    ['an unknown namespace', toBufferKey(['x', 'r', 1, 'k'])],
+    ['a non-string run id', toBufferKey(['u', 5, 1, 'k'])],
+    ['a part of an unsupported type', toBufferKey(['u', 'r', 1, true])],
+  ])('decodeKey refuses %s with INVALID_ARGUMENT', (_name, bytes) => {
+    expect(() => decodeKey(bytes)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('a tuple whose encoding overflows the encoder is refused as too long, not a RangeError', () => {
+    const parts = Array.from({ length: 30 }, () => 'x'.repeat(500));
+    expect(() => Key.of(TypeTag.Trace, 'r', ...parts)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('too long') }),
+    );
   });
 });
