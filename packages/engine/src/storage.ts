@@ -133,7 +133,7 @@ export class Storage {
     const path = opts.path ?? mkdtempSync(join(tmpdir(), 'agentdb-'));
     if (opts.readOnly) {
       try {
-        statSync(join(path, 'data.mdb'));
+        statSync(join(path, 'data.mdb')); // a directory holding an LMDB environment
       } catch {
         throw new AgentDBError(
           'NOT_FOUND',
@@ -144,6 +144,9 @@ export class Storage {
     try {
       const env = open({
         path,
+        // A database is always a directory; lmdb-js would otherwise treat a path whose last part has a
+        // dot in it (`./agent.data`) as a single file.
+        noSubdir: false,
         maxDbs: 8,
         compression: false,
         readOnly: opts.readOnly,

@@ -105,7 +105,7 @@ export interface RawData {
  */
 export async function openRawData(path: string): Promise<RawData> {
   const { open } = await import('lmdb');
-  const env = open({ path, maxDbs: 8, compression: false });
+  const env = open({ path, noSubdir: false, maxDbs: 8, compression: false });
   const data = env.openDB<Buffer, Buffer>({
     name: 'data',
     keyEncoding: 'binary',
@@ -149,7 +149,7 @@ export interface RawLog {
  */
 export async function openRawLog(path: string): Promise<RawLog> {
   const { open } = await import('lmdb');
-  const env = open({ path, maxDbs: 8, compression: false });
+  const env = open({ path, noSubdir: false, maxDbs: 8, compression: false });
   const log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
   return {
     firsts: () => [...log.getKeys()],

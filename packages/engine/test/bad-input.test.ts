@@ -179,6 +179,23 @@ describe('lifecycle', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('a directory whose name has a dot in it is still a directory', async () => {
+    const { mkdtempSync, statSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const parent = mkdtempSync(join(tmpdir(), 'agentdb-dotted-'));
+    const path = join(parent, 'agent.data');
+    const db = await Database.open({ path, sweepIntervalMs: 0 });
+    await db.transaction((tx) => tx.put(k, 1));
+    await db.close();
+    expect(statSync(path).isDirectory()).toBe(true);
+    expect(statSync(join(path, 'data.mdb')).isFile()).toBe(true);
+    const again = await Database.open({ path, sweepIntervalMs: 0 });
+    expect(await again.get(k)).toBe(1);
+    await again.close();
+    rmSync(parent, { recursive: true, force: true });
+  });
+
   it('data survives close and reopen', async () => {
     const db = await t.reopen();
     expect(await db.get(Key.kv('r', 'existing'))).toBe(1);
