@@ -112,6 +112,22 @@ describe('iter', () => {
     expect(f.db().stats().reads - before).toBeLessThanOrEqual(2 * 11);
   });
 
+  it('stops at once when the signal is already aborted, or aborts in the middle of a batch', async () => {
+    await appendMany(f, 'run-1', 6);
+    const aborted = new AbortController();
+    aborted.abort();
+    const none: number[] = [];
+    for await (const e of f.events.iter('run-1', { signal: aborted.signal })) none.push(e.sequence);
+    expect(none).toEqual([]);
+    const ac = new AbortController();
+    const some: number[] = [];
+    for await (const e of f.events.iter('run-1', { signal: ac.signal, batchSize: 4 })) {
+      some.push(e.sequence);
+      if (e.sequence === 1) ac.abort();
+    }
+    expect(some).toEqual([0, 1]);
+  });
+
   it('with follow, waits for new events and ends when the signal aborts', async () => {
     await appendMany(f, 'run-1', 2);
     const ac = new AbortController();

@@ -194,4 +194,48 @@ describe('structural tampering', () => {
     await expect(f.events.readByType(RUN, 't1')).rejects.toMatchObject({ code: 'CORRUPTION' });
     expect(await f.events.verifyChain(RUN)).toMatchObject({ valid: false, firstInvalid: 3 });
   });
+
+  it('an event record that is not an object makes reads fail with CORRUPTION and the chain invalid there', async () => {
+    await tamper((raw) => raw.put(Key.event(RUN, 2), storedBytes(42)));
+    await expect(f.events.read(RUN, 2)).rejects.toMatchObject({ code: 'CORRUPTION' });
+    expect(await f.events.verifyChain(RUN)).toMatchObject({ valid: false, firstInvalid: 2, length: 2 });
+  });
+
+  it('metadata with a well-formed header but a bad length is unreadable metadata', async () => {
+    await tamper((raw) => {
+      const meta = recordOf(raw.get(Key.of(TypeTag.Event, RUN, 'meta'))!);
+      raw.put(Key.of(TypeTag.Event, RUN, 'meta'), storedBytes({ ...meta, length: -1 }));
+    });
+    await expect(f.events.len(RUN)).rejects.toMatchObject({ code: 'CORRUPTION' });
+    const result = await f.events.verifyChain(RUN);
+    expect([result.valid, result.firstInvalid, result.error]).toEqual([
+      false,
+      undefined,
+      expect.stringMatching(/metadata/),
+    ]);
+  });
+
+  it('an extra malformed type-index entry (beside intact ones) invalidates the chain', async () => {
+    await tamper((raw) => raw.put(Key.of(TypeTag.Event, RUN, 'by-type', 't0', 99), storedBytes('x'), 1));
+    expect(await f.events.verifyChain(RUN)).toMatchObject({
+      valid: false,
+      error: 'the type index holds a malformed entry',
+    });
+  });
+
+  it('a stray entry is named even when another entry points past the end of the log', async () => {
+    await tamper((raw) => {
+      // Listed first in key order ('early' < 'forged'): an entry beyond the log, which the search skips.
+      raw.put(Key.of(TypeTag.Event, RUN, 'by-type', 'early', 99), storedBytes(99), 1);
+      raw.put(Key.of(TypeTag.Event, RUN, 'by-type', 'forged', 4), storedBytes(4), 1);
+    });
+    expect(await f.events.verifyChain(RUN)).toMatchObject({ valid: false, firstInvalid: 4 });
+  });
+
+  it('verifyChain on a closed database rejects with CLOSED rather than reporting a broken chain', async () => {
+    const events = f.events;
+    await f.db().close();
+    await expect(events.verifyChain(RUN)).rejects.toMatchObject({ code: 'CLOSED' });
+    await f.t.reopen();
+  });
 });
