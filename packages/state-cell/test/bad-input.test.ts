@@ -92,6 +92,8 @@ const badOutputs: [string, () => unknown, string][] = [
   ['a number', () => 5, 'INVALID_ARGUMENT'],
   ['an array', () => [1], 'INVALID_ARGUMENT'],
   ['a promise', () => Promise.resolve({ value: 1 }), 'INVALID_ARGUMENT'],
+  // An async closure that fails: refused as a promise, its rejection never surfaces as unhandled.
+  ['a rejecting promise', () => Promise.reject(new Error('async closure')), 'INVALID_ARGUMENT'],
   ['no value field', () => ({ result: 1 }), 'INVALID_ARGUMENT'],
   ['value undefined', () => ({ value: undefined }), 'INVALID_VALUE'],
   ['value a function', () => ({ value: () => 1 }), 'INVALID_VALUE'],

@@ -127,4 +127,15 @@ describe('corruption', () => {
     await rejectsWith(f.state.cas(run, 'no-version', 1, 2), 'CORRUPTION');
     await rejectsWith(f.state.init(run, 'bad-mark', 1), 'CORRUPTION');
   });
+
+  it.each([
+    ['raw bytes instead of a record', new Uint8Array([1, 2])],
+    ['a record without a value', { version: 1, updatedAt: 0 }],
+    ['a record with a negative updatedAt', { value: 1, version: 1, updatedAt: -5 }],
+    ['a record with a fractional updatedAt', { value: 1, version: 1, updatedAt: 1.5 }],
+  ])('%s reads as CORRUPTION', async (_name, stored) => {
+    await f.db.transaction((tx) => tx.put(Key.state(run, 'forged'), stored));
+    await rejectsWith(f.state.read(run, 'forged'), 'CORRUPTION');
+    await rejectsWith(f.state.exists(run, 'forged'), 'CORRUPTION');
+  });
 });
