@@ -71,7 +71,7 @@ export class CommitQueue {
         // Take everything queued up to now: later submissions start the next batch.
         jobs = this.#queue;
         this.#queue = [];
-        const batch = new CommitBatch(scope, readClock(this.#opts.clock));
+        const batch = new CommitBatch(scope, readClock(this.#opts.clock), this.#storage.versionSeen);
         for (const job of jobs) outcomes.push(commitInScope(batch, job.state, this.#ctx));
         batch.finish(this.#opts.walRetention);
       })
@@ -85,6 +85,7 @@ export class CommitQueue {
           }
         }
         if (committed > 0) {
+          this.#storage.committed(last);
           if (this.#opts.durability === 'strict') await this.#storage.flushed();
           this.#onCommitted(committed, last);
         }

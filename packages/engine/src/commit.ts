@@ -58,10 +58,21 @@ export class CommitBatch {
   readonly now: number;
   #version: number;
 
-  constructor(scope: WriteScope, now: number) {
+  /**
+   * @param versionSeen the highest commit version this process has already observed; a write
+   *   transaction whose counter is below it sees a stale state and is refused before writing anything.
+   */
+  constructor(scope: WriteScope, now: number, versionSeen: number) {
     this.#scope = scope;
     this.now = now;
     this.#version = scope.metaGet('version');
+    if (this.#version < versionSeen) {
+      throw new AgentDBError(
+        'STORAGE',
+        `the write transaction sees commit ${this.#version}, but commit ${versionSeen} was already observed; ` +
+          'refusing to commit on a stale state (nothing was written)',
+      );
+    }
   }
 
   /** The entry version of `key` now (0 when absent), staged writes included. */
@@ -250,6 +261,7 @@ export function sweepInScope(
   now: number,
   limit: number,
   retention: WalRetention,
+  versionSeen: number,
 ): { deleted: number; more: boolean } {
   const due = scope.ttlDue(now, limit);
   const writes: PendingWrite[] = [];
@@ -262,7 +274,7 @@ export function sweepInScope(
     }
   }
   if (writes.length > 0) {
-    const batch = new CommitBatch(scope, now);
+    const batch = new CommitBatch(scope, now, versionSeen);
     batch.apply(writes);
     batch.finish(retention);
   }

@@ -485,7 +485,13 @@ export class Database {
     for (;;) {
       const now = readClock(this.#opts.clock);
       const { deleted, more } = await this.#storage.write((scope) =>
-        sweepInScope(scope, now, this.#opts.sweepBatchSize, this.#opts.walRetention),
+        sweepInScope(
+          scope,
+          now,
+          this.#opts.sweepBatchSize,
+          this.#opts.walRetention,
+          this.#storage.versionSeen,
+        ),
       );
       if (deleted > 0 && this.#opts.durability === 'strict') await this.#storage.flushed();
       total += deleted;

@@ -111,6 +111,16 @@ export class Storage {
   readonly #meta: LmdbDatabase<number, string>;
   /** Entries read through snapshots and latest reads (not commit validation): the read counter. */
   reads = 0;
+  /**
+   * The highest commit version this process has seen, in a read or in its own commit. Commit versions
+   * only grow, so a write transaction that sees an older state than this is not the latest state:
+   * committing on it could lose writes, and `CommitBatch` refuses to.
+   */
+  versionSeen = 0;
+
+  #saw(version: number): void {
+    if (version > this.versionSeen) this.versionSeen = version;
+  }
 
   private constructor(path: string, temporary: boolean, env: RootDatabase) {
     this.path = path;
@@ -169,7 +179,9 @@ export class Storage {
       get: (key) => {
         this.reads++;
         const e = data.getEntry(asBuffer(key), { transaction });
-        return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
+        if (e === undefined) return undefined;
+        this.#saw(e.version ?? 0);
+        return { key, stored: e.value, version: e.version ?? 0 };
       },
       range: (start, end, reverse = false) =>
         this.#counted(boundedRange(data, start, end, reverse, transaction)),
@@ -184,6 +196,7 @@ export class Storage {
   *#counted(entries: Iterable<RawEntry>): Iterable<RawEntry> {
     for (const e of entries) {
       this.reads++;
+      this.#saw(e.version);
       yield e;
     }
   }
@@ -191,7 +204,14 @@ export class Storage {
   /** A counted read of the latest committed entry, outside any snapshot. */
   readLatest(key: Uint8Array): RawEntry | undefined {
     this.reads++;
-    return this.getLatest(key);
+    const e = this.getLatest(key);
+    if (e !== undefined) this.#saw(e.version);
+    return e;
+  }
+
+  /** Records the last version of a batch this process committed. */
+  committed(version: number): void {
+    this.#saw(version);
   }
 
   /** A read of the latest committed entry, outside any snapshot. */
