@@ -20,7 +20,9 @@ describe('restoreRun', () => {
     const restored = await f.runs.restoreRun(record());
     expect(restored).toStrictEqual(record());
     expect(await f.runs.getRun('moved')).toStrictEqual(record());
-    expect((await f.runs.queryRuns({ status: 'completed', tag: 'prod' })).map((r) => r.runId)).toEqual(['moved']);
+    expect((await f.runs.queryRuns({ status: 'completed', tag: 'prod' })).map((r) => r.runId)).toEqual([
+      'moved',
+    ]);
     expect(await f.runs.count()).toBe(1);
     expect(await indexProblems(f.db)).toEqual([]);
   });
@@ -36,7 +38,9 @@ describe('restoreRun', () => {
   });
 
   it('needs the parent in the index', async () => {
-    await expect(f.runs.restoreRun(record({ parentRunId: 'absent' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(f.runs.restoreRun(record({ parentRunId: 'absent' }))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await f.runs.createRun({ runId: 'parent' });
     await f.runs.restoreRun(record({ parentRunId: 'parent' }));
     expect((await f.runs.getChildRuns('parent')).map((r) => r.runId)).toEqual(['moved']);
@@ -50,7 +54,9 @@ describe('restoreRun', () => {
     ['bad tags', { tags: [''] }],
     ['a non-storable metadata', { metadata: { f: () => 1 } }],
   ])('refuses a record with %s (INVALID_ARGUMENT or INVALID_VALUE), writing nothing', async (_name, over) => {
-    const err = await f.runs.restoreRun(record(over as Partial<RunMetadata>)).catch((e: { code: string }) => e.code);
+    const err = await f.runs
+      .restoreRun(record(over as Partial<RunMetadata>))
+      .catch((e: { code: string }) => e.code);
     expect(['INVALID_ARGUMENT', 'INVALID_VALUE']).toContain(err);
     expect(await f.runs.count()).toBe(0);
   });
