@@ -165,6 +165,8 @@ describe('transaction view', () => {
         await view.completeRun();
         expect((await view.queryRuns({ tag: 't' })).map((r) => r.status)).toStrictEqual(['completed']);
         expect(await view.listRuns()).toStrictEqual(['r1']);
+        expect(await view.exists()).toBe(true);
+        expect(await view.getChildRuns()).toStrictEqual([]);
       },
       { runId: 'r1' },
     );

@@ -101,6 +101,14 @@ describe('queryRuns against a brute-force model', () => {
     expect(await f.runs.getChildRuns('run0')).toStrictEqual(expected(all, { parentRunId: 'run0' }));
   });
 
+  it('an after cursor at or past createdBefore returns nothing without scanning', async () => {
+    const before = f.db.stats().reads;
+    const q = { after: { createdAt: 1_020, runId: 'run0' }, createdBefore: 1_020 };
+    expect(await f.runs.queryRuns(q)).toStrictEqual([]);
+    expect(await f.runs.queryRuns({ ...q, tag: 'a' })).toStrictEqual([]);
+    expect(f.db.stats().reads - before).toBe(0);
+  });
+
   it('after a run that no longer exists still resumes after its position', async () => {
     const q = { tag: 'a' } as const;
     const full = expected(all, q);

@@ -61,6 +61,14 @@ describe('restoreRun', () => {
     expect(await f.runs.count()).toBe(0);
   });
 
+  it.each([
+    ['null', null],
+    ['a string', 'r1'],
+  ])('refuses %s instead of a record with INVALID_ARGUMENT', async (_name, notARecord) => {
+    const err = await f.runs.restoreRun(notARecord as never).catch((e: { code: string }) => e.code);
+    expect(err).toBe('INVALID_ARGUMENT');
+  });
+
   it('a view refuses a record of another run', async () => {
     await expect(
       f.db.transaction((tx) => f.runs.in(tx, 'other').restoreRun(record()), { runId: 'other' }),
