@@ -42,6 +42,7 @@ export {
 export {
   DEFAULT_MAX_VALUE_BYTES,
   isValue,
+  isValueObject,
   MAX_VALUE_DEPTH,
   type ValidateOptions,
   type Value,

@@ -128,6 +128,24 @@ export function validateValue(value: unknown, options: ValidateOptions = {}): Va
 }
 
 /**
+ * True when a stored value is a plain object — not `null`, an array, bytes or a date: the shape every
+ * primitive's records have. Primitives use it to refuse (as `CORRUPTION`) a record they never wrote.
+ *
+ * @example
+ * const stored = await tx.get(key);
+ * if (stored !== undefined && !isValueObject(stored)) throw new AgentDBError('CORRUPTION', 'not a record');
+ */
+export function isValueObject(v: unknown): v is { [key: string]: Value } {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v instanceof Uint8Array) &&
+    !(v instanceof Date)
+  );
+}
+
+/**
  * Type guard form of `validateValue`: true when `value` could be stored.
  *
  * @example

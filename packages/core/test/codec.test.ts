@@ -88,6 +88,23 @@ describe('value codec', () => {
   });
 });
 
+describe('isValueObject', () => {
+  it.each([
+    [{}, true],
+    [{ a: 1 }, true],
+    [Object.create(null), true],
+    [null, false],
+    [[], false],
+    [new Uint8Array(1), false],
+    [new Date(0), false],
+    ['x', false],
+    [1, false],
+    [undefined, false],
+  ])('%o → %s', (v, expected) => {
+    expect(isValueObject(v)).toBe(expected);
+  });
+});
+
 describe('bad values', () => {
   class Thing {
     x = 1;

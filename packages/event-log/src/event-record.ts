@@ -1,4 +1,4 @@
-import { AgentDBError, decodeValue, type Value } from '@agentdb/core';
+import { AgentDBError, decodeValue, isValueObject, type Value } from '@agentdb/core';
 import type { Event } from './event.js';
 import { HASH_LAYOUT_VERSION, isHexHash } from './hash-layout.js';
 
@@ -33,15 +33,7 @@ function corrupt(message: string): AgentDBError {
   return new AgentDBError('CORRUPTION', message);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return (
-    v !== null &&
-    typeof v === 'object' &&
-    !Array.isArray(v) &&
-    !(v instanceof Uint8Array) &&
-    !(v instanceof Date)
-  );
-}
+const isRecord = isValueObject;
 
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

@@ -1,4 +1,4 @@
-import { AgentDBError, type Value } from '@agentdb/core';
+import { AgentDBError, isValueObject, type Value } from '@agentdb/core';
 import { isRunStatus, type RunStatus } from './run-status.js';
 
 /** A run as the index stores it. Optional fields are absent (never `undefined`) when unset. */
@@ -51,15 +51,7 @@ export function fromRecord(
   value: Value,
   code: 'CORRUPTION' | 'INVALID_ARGUMENT' = 'CORRUPTION',
 ): RunMetadata {
-  if (
-    value === null ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    value instanceof Uint8Array ||
-    value instanceof Date
-  ) {
-    corrupt(code, runId, 'not an object');
-  }
+  if (!isValueObject(value)) corrupt(code, runId, 'not an object');
   const r = value as { [k: string]: Value | undefined };
   if (r.runId !== runId) corrupt(code, runId, 'runId does not match its key');
   if (!isRunStatus(r.status)) corrupt(code, runId, 'unknown status');

@@ -2,6 +2,7 @@ import {
   AgentDBError,
   describe,
   invalidArgument,
+  isValueObject,
   type Value,
   validateKeyString,
   validateValue,
@@ -118,15 +119,7 @@ function corrupt(why: string): AgentDBError {
 
 /** Checks the shape of a stored trace record; anything else is `CORRUPTION`, never a wrong answer. */
 export function decodeTrace(v: Value, expectedId: string): Trace {
-  if (
-    v === null ||
-    typeof v !== 'object' ||
-    Array.isArray(v) ||
-    v instanceof Uint8Array ||
-    v instanceof Date
-  ) {
-    throw corrupt(`expected an object for trace ${expectedId}`);
-  }
+  if (!isValueObject(v)) throw corrupt(`expected an object for trace ${expectedId}`);
   const t = v as Record<string, Value>;
   if (t.id !== expectedId) throw corrupt(`record for ${expectedId} holds id ${describe(t.id)}`);
   if (typeof t.timestamp !== 'number') throw corrupt(`trace ${expectedId} has no timestamp`);
