@@ -7,6 +7,7 @@ import {
   encodeValue,
   isAgentDBError,
   isValue,
+  isValueObject,
   type Value,
 } from '../src/index.js';
 
