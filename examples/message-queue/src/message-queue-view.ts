@@ -7,7 +7,7 @@ import {
   type Value,
   validateRunId,
 } from '@agentdb/core';
-import type { Database, MutationHandle, Transaction } from '@agentdb/engine';
+import type { Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
 import { QueueFullError } from './queue-full-error.js';
 import { allMessagesRange, headKey, messageKey, messageRange, tailKey, tailsRange } from './queue-keys.js';
 import {
@@ -20,7 +20,6 @@ import {
   tailRecord,
 } from './queue-record.js';
 import type { QueuedMessage, TakeOptions } from './queued-message.js';
-import { databaseReader, type Reader, transactionReader } from './reader.js';
 import { checkTakeOptions, validateQueueName } from './validate.js';
 
 /** @internal Passed instead of a transaction by the facade: read through database snapshots. */
@@ -57,7 +56,7 @@ export class MessageQueueView {
   readonly #db: Database;
   readonly #capacity: number;
   readonly #tx: Transaction | undefined;
-  readonly #reader: Reader;
+  readonly #reader: ReadSource;
 
   /** @internal Use `queue.in(tx, runId?)`. */
   constructor(db: Database, capacity: number, tx: unknown, runId: string | undefined) {
@@ -65,7 +64,7 @@ export class MessageQueueView {
     this.#capacity = capacity;
     if (tx === SNAPSHOT_READS) {
       this.#tx = undefined;
-      this.#reader = databaseReader(db);
+      this.#reader = db;
     } else {
       if (!isTransaction(tx)) {
         throw invalidArgument(
@@ -73,7 +72,7 @@ export class MessageQueueView {
         );
       }
       this.#tx = tx;
-      this.#reader = transactionReader(tx);
+      this.#reader = tx;
     }
     // Only a missing run id falls back to the transaction's; `null` or `''` is refused like any bad id.
     const run = runId === undefined ? this.#tx?.runId : runId;

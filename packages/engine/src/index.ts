@@ -12,3 +12,4 @@ export type {
   ScanOptions,
 } from './transaction.js';
 export { Transaction } from './transaction.js';
+export type { ReadSource } from './read-source.js';

@@ -275,6 +275,21 @@ export class Transaction {
   }
 
   /**
+   * Several values from this transaction's snapshot (plus its own writes), in order; each read is
+   * tracked like `get`.
+   *
+   * @example
+   * const [plan, phase] = await tx.getMany([Key.kv(run, 'plan'), Key.state(run, 'phase')]);
+   */
+  async getMany(keys: readonly EncodedKey[]): Promise<(Value | undefined)[]> {
+    this.#active();
+    if (!Array.isArray(keys)) throw invalidArgument('getMany needs an array of keys');
+    const out: (Value | undefined)[] = [];
+    for (const key of keys) out.push(await this.get(key));
+    return out;
+  }
+
+  /**
    * Buffers a write; it becomes visible to others when the transaction commits.
    *
    * @example

@@ -183,6 +183,21 @@ describe('reads', () => {
     expect(await t.db.get(Key.kv('r', 'n'))).toBe(299);
   });
 
+  it("tx.getMany sees the transaction's own writes and its reads conflict like get", async () => {
+    await t.db.transaction((tx) => tx.put(Key.kv('r', 'a'), 1));
+    let attempts = 0;
+    const seen = await t.db.transaction(async (tx) => {
+      attempts++;
+      tx.put(Key.kv('r', 'b'), 2);
+      const values = await tx.getMany([Key.kv('r', 'a'), Key.kv('r', 'b'), Key.kv('r', 'none')]);
+      if (attempts === 1) await t.db.transaction((o) => o.put(Key.kv('r', 'a'), 10));
+      tx.put(Key.kv('r', 'c'), 3);
+      return values;
+    });
+    expect(seen).toEqual([10, 2, undefined]);
+    expect(attempts).toBe(2);
+  });
+
   it('getMany reads one snapshot', async () => {
     await t.db.transaction((tx) => {
       tx.put(Key.kv('r', 'a'), 1);

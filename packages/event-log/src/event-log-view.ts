@@ -15,13 +15,13 @@ import {
   type CommitRecord,
   type Database,
   type MutationHandle,
+  type ReadSource,
   type Transaction,
 } from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { eventRange, metaKey, SEQUENCE_LIMIT, typeIndexKey, typeIndexRange } from './event-keys.js';
 import { eventRecord, metaRecord, parseEventRecord, parseMeta, toEvent } from './event-record.js';
 import { chainHash, GENESIS_HASH, hashPrefix } from './hash-layout.js';
-import { databaseReader, type Reader, transactionReader } from './reader.js';
 import { checkAppendOptions, checkIterOptions, validateEventType, validateSequence } from './validate.js';
 import { verifyChain } from './verify-chain.js';
 
@@ -51,7 +51,7 @@ export class EventLogView {
   readonly runId: string;
   readonly #db: Database;
   readonly #tx: Transaction | undefined;
-  readonly #reader: Reader;
+  readonly #reader: ReadSource;
 
   /** @internal Use `events.in(tx, runId?)`. */
   constructor(db: Database, tx: unknown, runId: string | undefined) {
@@ -60,13 +60,13 @@ export class EventLogView {
       if (runId === undefined) throw invalidArgument('a snapshot view needs a run id');
       validateRunId(runId);
       this.#tx = undefined;
-      this.#reader = databaseReader(db);
+      this.#reader = db;
       this.runId = runId;
       return;
     }
     const bound = bindView(tx, runId, 'events');
     this.#tx = bound.tx;
-    this.#reader = transactionReader(bound.tx);
+    this.#reader = bound.tx;
     const run = bound.runId;
     this.runId = run;
   }

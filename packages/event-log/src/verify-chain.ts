@@ -1,9 +1,9 @@
 import { isAgentDBError, Key } from '@agentdb/core';
+import type { ReadSource as Reader } from '@agentdb/engine';
 import type { ChainVerification } from './event.js';
 import { allTypeIndexRanges, eventRange, metaKey, typeIndexKey } from './event-keys.js';
 import { parseEventRecord, parseMeta, type StoredEvent } from './event-record.js';
 import { chainHash, GENESIS_HASH, hashPrefix } from './hash-layout.js';
-import type { Reader } from './reader.js';
 
 class Broken extends Error {
   constructor(

@@ -1,15 +1,7 @@
 import { Key, type Value } from '@agentdb/core';
 import { bindView, type Transaction } from '@agentdb/engine';
 import { checkPutOptions, type ListOptions, type PutOptions } from './options.js';
-import {
-  type KVEntry,
-  type KVSource,
-  readExists,
-  readMany,
-  readPage,
-  readValue,
-  transactionSource,
-} from './reads.js';
+import { type KVEntry, type KVSource, readExists, readMany, readPage, readValue } from './reads.js';
 
 /**
  * The KV store inside one transaction, bound to one run: the `KVStore` methods minus `runId`. Reads
@@ -27,7 +19,7 @@ export class KVView {
     const bound = bindView(tx, runId, 'kv');
     this.runId = bound.runId;
     this.#tx = bound.tx;
-    this.#src = transactionSource(bound.tx);
+    this.#src = bound.tx;
   }
 
   /**

@@ -9,28 +9,14 @@ import {
   validateKeyString,
   validateRunId,
 } from '@agentdb/core';
-import type { Database, Transaction } from '@agentdb/engine';
+import type { ReadSource } from '@agentdb/engine';
 import { pageScan } from './options.js';
 
 /**
- * What the KV reads need: a database (snapshot reads, no transaction) or a transaction (its snapshot
+ * What the KV reads need: the database (snapshot reads, no transaction) or a transaction (its snapshot
  * plus its own writes, tracked for conflict checks). Every read is written once, against this.
  */
-export type KVSource = Pick<Database, 'get' | 'getEntry' | 'getMany' | 'scan'>;
-
-/** A transaction as a `KVSource`; `getMany` reads key by key (the transaction pins one snapshot). */
-export function transactionSource(tx: Transaction): KVSource {
-  return {
-    get: (key) => tx.get(key),
-    getEntry: (key) => tx.getEntry(key),
-    scan: (range, opts) => tx.scan(range, opts),
-    async getMany(keys) {
-      const out: (Value | undefined)[] = [];
-      for (const key of keys) out.push(await tx.get(key));
-      return out;
-    },
-  };
-}
+export type KVSource = ReadSource;
 
 /** One listed entry. */
 export interface KVEntry {
