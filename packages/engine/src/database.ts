@@ -340,7 +340,7 @@ export class Database {
    * await db.get(Key.kv(run, 'plan'));
    */
   async get(key: EncodedKey): Promise<Value | undefined> {
-    return (await this.getEntry(key))?.value;
+    return this.#latest(key)?.value;
   }
 
   /**
@@ -350,6 +350,11 @@ export class Database {
    * const { value, version } = (await db.getEntry(Key.state(run, 'phase')))!;
    */
   async getEntry(key: EncodedKey): Promise<Entry | undefined> {
+    return this.#latest(key);
+  }
+
+  /** The one read behind `get` and `getEntry` (synchronous: LMDB reads are memory-mapped). */
+  #latest(key: EncodedKey): Entry | undefined {
     this.#assertOpen();
     const raw = this.#storage.readLatest(checkKey(key));
     return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, readClock(this.#opts.clock));
