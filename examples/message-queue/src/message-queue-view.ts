@@ -1,13 +1,18 @@
 import {
   AgentDBError,
-  describe,
   encodeValue,
   invalidArgument,
   readClock,
   type Value,
   validateRunId,
 } from '@agentdb/core';
-import type { Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
+import {
+  bindView,
+  type Database,
+  type MutationHandle,
+  type ReadSource,
+  type Transaction,
+} from '@agentdb/engine';
 import { QueueFullError } from './queue-full-error.js';
 import { allMessagesRange, headKey, messageKey, messageRange, tailKey, tailsRange } from './queue-keys.js';
 import {
@@ -24,19 +29,6 @@ import { checkTakeOptions, validateQueueName } from './validate.js';
 
 /** @internal Passed instead of a transaction by the facade: read through database snapshots. */
 export const SNAPSHOT_READS: unique symbol = Symbol('snapshot reads');
-
-function isTransaction(tx: unknown): tx is Transaction {
-  const t = tx as Partial<Record<keyof Transaction, unknown>> | null;
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    typeof t.get === 'function' &&
-    typeof t.put === 'function' &&
-    typeof t.delete === 'function' &&
-    typeof t.scan === 'function' &&
-    typeof t.mutate === 'function'
-  );
-}
 
 /**
  * One run's queues inside a transaction: the `MessageQueue` methods minus `runId`. Its writes commit
@@ -63,26 +55,18 @@ export class MessageQueueView {
     this.#db = db;
     this.#capacity = capacity;
     if (tx === SNAPSHOT_READS) {
+      if (runId === undefined) throw invalidArgument('a snapshot view needs a run id');
+      validateRunId(runId);
       this.#tx = undefined;
       this.#reader = db;
-    } else {
-      if (!isTransaction(tx)) {
-        throw invalidArgument(
-          `queue.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-        );
-      }
-      this.#tx = tx;
-      this.#reader = tx;
+      this.runId = runId;
+      return;
     }
-    // Only a missing run id falls back to the transaction's; `null` or `''` is refused like any bad id.
-    const run = runId === undefined ? this.#tx?.runId : runId;
-    if (run === undefined) {
-      throw invalidArgument(
-        'queue.in(tx) needs a run id: pass queue.in(tx, runId) or open the transaction with { runId }',
-      );
-    }
-    validateRunId(run);
-    this.runId = run;
+    // The engine's own check: a real transaction, and a run id (or the transaction's).
+    const bound = bindView(tx, runId, 'queue');
+    this.#tx = bound.tx;
+    this.#reader = bound.tx;
+    this.runId = bound.runId;
   }
 
   #transaction(method: string): Transaction {

@@ -1,5 +1,5 @@
 import { describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import type { Database, MutationHandle, Transaction } from '@agentdb/engine';
+import { checkDatabase, type Database, type MutationHandle, type Transaction } from '@agentdb/engine';
 import { MessageQueueView, SNAPSHOT_READS } from './message-queue-view.js';
 import type { MessageQueueOptions, QueuedMessage, TakeOptions } from './queued-message.js';
 import { checkQueueOptions } from './validate.js';
@@ -24,18 +24,7 @@ export class MessageQueue {
    * const queue = new MessageQueue(await Database.open({ path: './agent-data' }), { capacity: 1_000 });
    */
   constructor(db: Database, opts?: MessageQueueOptions) {
-    const d = db as Partial<Record<keyof Database, unknown>> | null;
-    if (
-      typeof d !== 'object' ||
-      d === null ||
-      typeof d.transaction !== 'function' ||
-      typeof d.getMany !== 'function' ||
-      typeof d.scan !== 'function'
-    ) {
-      throw invalidArgument(
-        `new MessageQueue(db) needs a Database from @agentdb/engine, got ${describe(db)}`,
-      );
-    }
+    checkDatabase(db, 'MessageQueue');
     this.#capacity = checkQueueOptions(opts);
     this.#db = db;
   }

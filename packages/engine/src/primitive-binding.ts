@@ -38,7 +38,8 @@ export function bindView(
       `${view}.in(tx) needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
     );
   }
-  const run = runId ?? tx.runId;
+  // Only a missing run id falls back to the transaction's; `null` or `''` is refused like any bad id.
+  const run = runId === undefined ? tx.runId : runId;
   if (run === undefined) {
     throw invalidArgument(
       `no run id for ${view}.in(tx): pass ${view}.in(tx, runId) or open the transaction with { runId }`,

@@ -27,6 +27,10 @@ describe('primitive binding checks', () => {
       (tx) => {
         expect(bindView(tx, 'other', 'thing')).toEqual({ tx, runId: 'other' });
         expect(bindView(tx, undefined, 'thing').runId).toBe('run-1');
+        // Only a missing run id falls back to the transaction's: null is a bad id, not "use the default".
+        expect(() => bindView(tx, null as never, 'thing')).toThrowError(
+          expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+        );
         expect(() => bindView(tx, 'bad run id', 'thing')).toThrowError(
           expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
         );
