@@ -1,18 +1,5 @@
-import {
-  AgentDBError,
-  encodeValue,
-  invalidArgument,
-  readClock,
-  type Value,
-  validateRunId,
-} from '@agentdb/core';
-import {
-  bindView,
-  type Database,
-  type MutationHandle,
-  type ReadSource,
-  type Transaction,
-} from '@agentdb/engine';
+import { AgentDBError, encodeValue, invalidArgument, readClock, type Value } from '@agentdb/core';
+import type { Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
 import { QueueFullError } from './queue-full-error.js';
 import { allMessagesRange, headKey, messageKey, messageRange, tailKey, tailsRange } from './queue-keys.js';
 import {
@@ -27,8 +14,11 @@ import {
 import type { QueuedMessage, TakeOptions } from './queued-message.js';
 import { checkTakeOptions, validateQueueName } from './validate.js';
 
-/** @internal Passed instead of a transaction by the facade: read through database snapshots. */
-export const SNAPSHOT_READS: unique symbol = Symbol('snapshot reads');
+/** What a view is bound to: a transaction (tracked reads, send/receive) or none (the facade's snapshot reads). */
+export interface ViewBinding {
+  tx: Transaction | undefined;
+  runId: string;
+}
 
 /**
  * One run's queues inside a transaction: the `MessageQueue` methods minus `runId`. Its writes commit
@@ -50,23 +40,16 @@ export class MessageQueueView {
   readonly #tx: Transaction | undefined;
   readonly #reader: ReadSource;
 
-  /** @internal Use `queue.in(tx, runId?)`. */
-  constructor(db: Database, capacity: number, tx: unknown, runId: string | undefined) {
+  /**
+   * @internal Use `queue.in(tx, runId?)`. `binding` is already checked: a transaction from `bindView`,
+   * or none for the facade's snapshot reads with a validated run id.
+   */
+  constructor(db: Database, capacity: number, binding: ViewBinding) {
     this.#db = db;
     this.#capacity = capacity;
-    if (tx === SNAPSHOT_READS) {
-      if (runId === undefined) throw invalidArgument('a snapshot view needs a run id');
-      validateRunId(runId);
-      this.#tx = undefined;
-      this.#reader = db;
-      this.runId = runId;
-      return;
-    }
-    // The engine's own check: a real transaction, and a run id (or the transaction's).
-    const bound = bindView(tx, runId, 'queue');
-    this.#tx = bound.tx;
-    this.#reader = bound.tx;
-    this.runId = bound.runId;
+    this.#tx = binding.tx;
+    this.#reader = binding.tx ?? db;
+    this.runId = binding.runId;
   }
 
   #transaction(method: string): Transaction {

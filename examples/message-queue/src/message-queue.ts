@@ -1,6 +1,12 @@
-import { describe, invalidArgument, type Value, validateRunId } from '@agentdb/core';
-import { checkDatabase, type Database, type MutationHandle, type Transaction } from '@agentdb/engine';
-import { MessageQueueView, SNAPSHOT_READS } from './message-queue-view.js';
+import { type Value, validateRunId } from '@agentdb/core';
+import {
+  bindView,
+  checkDatabase,
+  type Database,
+  type MutationHandle,
+  type Transaction,
+} from '@agentdb/engine';
+import { MessageQueueView } from './message-queue-view.js';
 import type { MessageQueueOptions, QueuedMessage, TakeOptions } from './queued-message.js';
 import { checkQueueOptions } from './validate.js';
 
@@ -52,17 +58,12 @@ export class MessageQueue {
    * await seq;
    */
   in(tx: Transaction, runId?: string): MessageQueueView {
-    if (tx === undefined || (tx as unknown) === SNAPSHOT_READS) {
-      throw invalidArgument(
-        `queue.in needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
-      );
-    }
-    return new MessageQueueView(this.#db, this.#capacity, tx, runId);
+    return new MessageQueueView(this.#db, this.#capacity, bindView(tx, runId, 'queue'));
   }
 
   #snapshot(runId: string): MessageQueueView {
     validateRunId(runId);
-    return new MessageQueueView(this.#db, this.#capacity, SNAPSHOT_READS, runId);
+    return new MessageQueueView(this.#db, this.#capacity, { tx: undefined, runId });
   }
 
   /**

@@ -8,16 +8,8 @@ import {
   keySuccessor,
   readClock,
   type Value,
-  validateRunId,
 } from '@agentdb/core';
-import {
-  bindView,
-  type CommitRecord,
-  type Database,
-  type MutationHandle,
-  type ReadSource,
-  type Transaction,
-} from '@agentdb/engine';
+import type { CommitRecord, Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { eventRange, metaKey, SEQUENCE_LIMIT, typeIndexKey, typeIndexRange } from './event-keys.js';
 import { eventRecord, metaRecord, parseEventRecord, parseMeta, toEvent } from './event-record.js';
@@ -25,8 +17,11 @@ import { chainHash, GENESIS_HASH, hashPrefix } from './hash-layout.js';
 import { checkAppendOptions, checkIterOptions, validateEventType, validateSequence } from './validate.js';
 import { verifyChain } from './verify-chain.js';
 
-/** @internal Passed instead of a transaction by the `EventLog` facade: read through database snapshots. */
-export const SNAPSHOT_READS: unique symbol = Symbol('snapshot reads');
+/** What a view is bound to: a transaction (tracked reads, appends) or none (the facade's snapshot reads). */
+export interface ViewBinding {
+  tx: Transaction | undefined;
+  runId: string;
+}
 
 function eventAt(value: Value, sequence: number): Event {
   const rec = parseEventRecord(value);
@@ -53,22 +48,15 @@ export class EventLogView {
   readonly #tx: Transaction | undefined;
   readonly #reader: ReadSource;
 
-  /** @internal Use `events.in(tx, runId?)`. */
-  constructor(db: Database, tx: unknown, runId: string | undefined) {
+  /**
+   * @internal Use `events.in(tx, runId?)`. `binding` is already checked: a transaction from `bindView`,
+   * or none for the facade's snapshot reads with a validated run id.
+   */
+  constructor(db: Database, binding: ViewBinding) {
     this.#db = db;
-    if (tx === SNAPSHOT_READS) {
-      if (runId === undefined) throw invalidArgument('a snapshot view needs a run id');
-      validateRunId(runId);
-      this.#tx = undefined;
-      this.#reader = db;
-      this.runId = runId;
-      return;
-    }
-    const bound = bindView(tx, runId, 'events');
-    this.#tx = bound.tx;
-    this.#reader = bound.tx;
-    const run = bound.runId;
-    this.runId = run;
+    this.#tx = binding.tx;
+    this.#reader = binding.tx ?? db;
+    this.runId = binding.runId;
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   type Transaction,
 } from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
-import { EventLogView, SNAPSHOT_READS } from './event-log-view.js';
+import { EventLogView } from './event-log-view.js';
 
 /**
  * Per-run, append-only, SHA-256 hash-chained event logs: an agent's tamper-evident history. A stateless
@@ -45,13 +45,12 @@ export class EventLog {
    * const event = await pending;
    */
   in(tx: Transaction, runId?: string): EventLogView {
-    const bound = bindView(tx, runId, 'events');
-    return new EventLogView(this.#db, bound.tx, bound.runId);
+    return new EventLogView(this.#db, bindView(tx, runId, 'events'));
   }
 
   #snapshot(runId: string): EventLogView {
     validateRunId(runId);
-    return new EventLogView(this.#db, SNAPSHOT_READS, runId);
+    return new EventLogView(this.#db, { tx: undefined, runId });
   }
 
   /**
