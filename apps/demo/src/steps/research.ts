@@ -19,27 +19,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function research(ctx: DemoContext, { run, planId }: StartedRun): Promise<void> {
   heading(ctx, 'Step 2 · research with cached tool calls (KV + TTL)');
   const cached = { cacheTtlMs: CACHE_TTL_MS, tags: ['research'] };
+  // Fetched twice: cached with a short TTL, then again after that entry expired.
+  const fetchCiStatus = () =>
+    callTool(ctx, run, planId, 'fetch_ci_status', { build: 4812 }, { ...cached, cacheTtlMs: STATUS_TTL_MS });
   await callTool(ctx, run, planId, 'search_code', { query: 'payment retry timeout' }, cached);
   await callTool(ctx, run, planId, 'read_file', { path: 'checkout/src/retry.ts' }, cached);
-  await callTool(
-    ctx,
-    run,
-    planId,
-    'fetch_ci_status',
-    { build: 4812 },
-    { ...cached, cacheTtlMs: STATUS_TTL_MS },
-  );
+  await fetchCiStatus();
   await callTool(ctx, run, planId, 'search_code', { query: 'payment retry timeout' }, cached);
   await sleep(STATUS_TTL_MS + 15);
   ctx.out(ctx.style.dim(`  … ${formatTtl(STATUS_TTL_MS + 15)} later the CI status entry has expired:`));
-  await callTool(
-    ctx,
-    run,
-    planId,
-    'fetch_ci_status',
-    { build: 4812 },
-    { ...cached, cacheTtlMs: STATUS_TTL_MS },
-  );
+  await fetchCiStatus();
   const keys = await ctx.db.kv.list(run.runId, { prefix: 'tool:' });
   ctx.out(`  KV now caches ${keys.length} tool results for this run`);
 }
