@@ -1,40 +1,17 @@
-import type { EncodedKey, KeyRange, Value } from '@agentdb/core';
-import type { Database, ScanEntry, Transaction } from '@agentdb/engine';
+import type { KeyRange } from '@agentdb/core';
+import type { ReadSource } from '@agentdb/engine';
 import { afterCursor, type Page } from './page.js';
 import { decodeTrace, type Trace, type TraceTree } from './trace.js';
 import { BY_PARENT, type IndexPrefix, indexedId, indexRange, recordKey } from './trace-keys.js';
 
 /**
- * The reads a query needs. Two implementations: snapshot reads on the database (the facade: no
- * transaction bookkeeping) and reads in a transaction (the view: read-your-writes, conflict-checked).
- * Every query is written once against this interface.
+ * The reads a query needs: the database (the facade's snapshot reads, no transaction bookkeeping) or a
+ * transaction (the view: read-your-writes, conflict-checked). Every query is written once against it.
  */
-export interface Reads {
-  scan(range: KeyRange, limit: number): AsyncIterable<ScanEntry>;
-  getMany(keys: EncodedKey[]): Promise<(Value | undefined)[]>;
-}
+export type Reads = ReadSource;
 
+/** Scan options for a page size (`Infinity` = no limit). */
 const scanOptions = (limit: number) => (Number.isFinite(limit) ? { limit } : undefined);
-
-/** Snapshot reads outside any transaction. */
-export function dbReads(db: Database): Reads {
-  return {
-    scan: (range, limit) => db.scan(range, scanOptions(limit)),
-    getMany: (keys) => db.getMany(keys),
-  };
-}
-
-/** Reads inside a transaction (they see its own writes and are validated at commit). */
-export function txReads(tx: Transaction): Reads {
-  return {
-    scan: (range, limit) => tx.scan(range, scanOptions(limit)),
-    async getMany(keys) {
-      const out: (Value | undefined)[] = [];
-      for (const key of keys) out.push(await tx.get(key));
-      return out;
-    },
-  };
-}
 
 /**
  * The traces listed by one index, in (timestamp, id) order: one range read of the index plus one read
@@ -50,7 +27,7 @@ export async function readIndex(
 ): Promise<Trace[]> {
   const ids: string[] = [];
   if (page.limit > 0) {
-    for await (const entry of reads.scan(afterCursor(range, runId, prefix, page), page.limit)) {
+    for await (const entry of reads.scan(afterCursor(range, runId, prefix, page), scanOptions(page.limit))) {
       ids.push(indexedId(entry.value));
       // Stop here rather than let the scan pull one entry past the limit.
       if (ids.length >= page.limit) break;

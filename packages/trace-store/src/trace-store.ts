@@ -20,7 +20,7 @@ import {
   validateTraceId,
 } from './trace.js';
 import { BY_PARENT, BY_TAG, BY_TIME, BY_TYPE, countKey, indexKey, ROOTS, recordKey } from './trace-keys.js';
-import { dbReads, type Reads, readIndex, readTraces, readTree, txReads } from './trace-reader.js';
+import { type Reads, readIndex, readTraces, readTree } from './trace-reader.js';
 import { type TraceType, typeName, validateTraceType } from './trace-type.js';
 
 /**
@@ -45,7 +45,7 @@ export class TraceStoreView {
     this.#db = db;
     this.runId = runId;
     this.#tx = tx;
-    this.#reads = tx === undefined ? dbReads(db) : txReads(tx);
+    this.#reads = tx ?? db;
   }
 
   /**
