@@ -63,12 +63,12 @@ function replaceNegativeZero(v: unknown): unknown {
  * const bytes = encodeValue({ plan: ['search', 'answer'] });
  * decodeValue(bytes); // { plan: ['search', 'answer'] }
  */
-export function encodeValue(value: unknown, options: EncodeOptions = {}): Uint8Array {
+export function encodeValue(value: unknown, options?: EncodeOptions): Uint8Array {
   const shape = validateValue(value, options);
   const bytes: Uint8Array = encoder.encode(shape.hasNegativeZero ? replaceNegativeZero(value) : value);
-  const max = options.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  const max = options?.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
   if (bytes.length > max) {
-    const path = options.name ?? 'value';
+    const path = options?.name ?? 'value';
     throw new AgentDBError('INVALID_VALUE', `${path} is ${bytes.length} bytes encoded; the limit is ${max}`, {
       path,
     });

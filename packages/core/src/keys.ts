@@ -1,4 +1,4 @@
-import { fromBufferKey, toBufferKey } from 'ordered-binary';
+import { fromBufferKey, toBufferKey, writeKey } from 'ordered-binary';
 import { invalidArgument } from './errors.js';
 import { assertTypeTag, TypeTag } from './type-tag.js';
 
@@ -122,15 +122,61 @@ function encodeTuple(tuple: Encodable[]): EncodedKey {
   return bytes;
 }
 
-function tuple(ns: string, runId: string, tag: number, parts: readonly unknown[]): Encodable[] {
-  const out: Encodable[] = [ns, runId, tag];
-  for (let i = 0; i < parts.length; i++) out.push(toEncodable(validatePart(parts[i], i)));
+// The hot path of every key build. A key is `toBufferKey([ns, runId, tag, ...parts])`, and
+// ordered-binary writes a tuple as its elements `writeKey(…, inSequence)` joined by 0x00. So the
+// encoded `(ns, runId, tag)` prefix is cached per run (validated once), and only the parts are
+// encoded per call, into a scratch buffer. Anything unusual (an encoding that overflows the scratch
+// or the key limit) takes the plain `encodeTuple` path, which produces the precise error. A test
+// checks the bytes equal `toBufferKey` of the whole tuple.
+const SCRATCH_BYTES = 8192;
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+const PREFIX_CACHE_LIMIT = 1024;
+const userPrefixes = new Map<string, (Buffer | undefined)[]>();
+let systemPrefix: Buffer | undefined;
+
+function prefixOf(ns: string, runId: string, tag: number): Buffer {
+  if (ns === SYSTEM_NS) {
+    systemPrefix ??= Buffer.from(toBufferKey([SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run]));
+    return systemPrefix;
+  }
+  let byTag = userPrefixes.get(runId);
+  if (byTag === undefined) {
+    validateRunId(runId);
+    if (userPrefixes.size >= PREFIX_CACHE_LIMIT) userPrefixes.clear();
+    byTag = [];
+    userPrefixes.set(runId, byTag);
+  }
+  let prefix = byTag[tag];
+  if (prefix === undefined) {
+    prefix = Buffer.from(toBufferKey([USER_NS, runId, tag]));
+    byTag[tag] = prefix;
+  }
+  return prefix;
+}
+
+function buildKey(ns: string, runId: string, tag: number, parts: readonly unknown[]): EncodedKey {
+  const prefix = prefixOf(ns, runId, tag);
+  const encodable: Encodable[] = [];
+  for (let i = 0; i < parts.length; i++) encodable.push(toEncodable(validatePart(parts[i], i)));
+  let at = prefix.copy(scratch, 0);
+  try {
+    for (const part of encodable) {
+      scratch[at++] = 0;
+      at = writeKey(part, scratch, at, true);
+      if (at > MAX_KEY_BYTES) break;
+    }
+  } catch {
+    at = SCRATCH_BYTES; // overflowed the scratch buffer: let the plain path report it
+  }
+  if (at > MAX_KEY_BYTES) return encodeTuple([ns, runId, tag, ...encodable]);
+  const out = Buffer.allocUnsafe(at);
+  scratch.copy(out, 0, 0, at);
   return out;
 }
 
 function userKey(tag: number, runId: unknown, parts: readonly unknown[]): EncodedKey {
-  validateRunId(runId);
-  return encodeTuple(tuple(USER_NS, runId, tag, parts));
+  if (typeof runId !== 'string') validateRunId(runId);
+  return buildKey(USER_NS, runId, tag, parts);
 }
 
 /**
@@ -165,7 +211,7 @@ export const Key = {
   },
   /** A run-index key, in the reserved system namespace. @example Key.run('record', runId) */
   run(...parts: KeyPart[]): EncodedKey {
-    return encodeTuple(tuple(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, parts));
+    return buildKey(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, parts);
   },
   /** A key under any registered tag, extensions included. @example Key.of(0x10, 'run-1', 'q', 0) */
   of(tag: number, runId: string, ...parts: KeyPart[]): EncodedKey {
@@ -211,7 +257,7 @@ export function tagRange(runId: string, tag: number, ...prefix: KeyPart[]): KeyR
 
 /** Like `tagRange`, for the system namespace (the run index). @example systemRange('by-status', 'active') */
 export function systemRange(...prefix: KeyPart[]): KeyRange {
-  return prefixBytes(encodeTuple(tuple(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, prefix)), 0x01);
+  return prefixBytes(buildKey(SYSTEM_NS, SYSTEM_RUN_ID, TypeTag.Run, prefix), 0x01);
 }
 
 /**

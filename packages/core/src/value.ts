@@ -30,7 +30,7 @@ export interface ValidateOptions {
 /** What validation learned about a value, so encoding need not walk it again. */
 export interface ValueShape {
   /** The value contains a `-0`, which the codec must carry explicitly. */
-  hasNegativeZero: boolean;
+  readonly hasNegativeZero: boolean;
 }
 
 const UNSTORABLE: Record<string, string> = {
@@ -53,18 +53,60 @@ function pathText(root: string, segments: readonly Segment[]): string {
   return out;
 }
 
+const NEGATIVE_ZERO = 1;
+const REFUSED = 2;
+
 /**
- * Checks that `value` is a storable `Value` and throws `INVALID_VALUE` naming the offending path
- * otherwise: `undefined`, functions, symbols, class instances other than `Date`/`Uint8Array`, invalid
- * dates, cycles, `__proto__` keys, nesting deeper than 512, and (with `finiteNumbers`) NaN/±Infinity.
- * The size limit is checked by `encodeValue`, on the encoded bytes.
- *
- * @example
- * validateValue({ steps: [() => 1] }, { name: 'payload' });
- * // throws INVALID_VALUE: payload.steps[0] is a function
+ * The hot path of `validateValue`: one allocation-free walk that either accepts the value (returning
+ * whether it holds a `-0`) or says only "refused". It tracks no path and no ancestors — a cycle simply
+ * nests past `MAX_VALUE_DEPTH` — so it never accepts what `describeProblem` would refuse, and every
+ * refusal is re-walked by `describeProblem` to name the offending path.
  */
-export function validateValue(value: unknown, options: ValidateOptions = {}): ValueShape {
-  const shape: ValueShape = { hasNegativeZero: false };
+function quickCheck(v: unknown, depth: number, finite: boolean): number {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return 0;
+    case 'number':
+      if (v === 0) return 1 / v < 0 ? NEGATIVE_ZERO : 0;
+      return finite && !Number.isFinite(v) ? REFUSED : 0;
+    case 'object':
+      break;
+    default:
+      return REFUSED;
+  }
+  if (v === null) return 0;
+  let flags = 0;
+  if (Array.isArray(v)) {
+    if (depth >= MAX_VALUE_DEPTH) return REFUSED;
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) return REFUSED;
+      flags |= quickCheck(v[i], depth + 1, finite);
+      if (flags & REFUSED) return REFUSED;
+    }
+    return flags;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    if (depth >= MAX_VALUE_DEPTH || Object.getOwnPropertySymbols(v).length > 0) return REFUSED;
+    const record = v as Record<string, unknown>;
+    for (const k in record) {
+      if (!Object.hasOwn(record, k)) continue;
+      if (k === '__proto__') return REFUSED;
+      flags |= quickCheck(record[k], depth + 1, finite);
+      if (flags & REFUSED) return REFUSED;
+    }
+    return flags;
+  }
+  if (v instanceof Uint8Array) return 0;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? REFUSED : 0;
+  return REFUSED;
+}
+
+/** The slow walk behind a refusal: finds the first problem and throws it with its path. */
+function describeProblem(value: unknown, options: ValidateOptions): ValueShape {
+  const shape = { hasNegativeZero: false };
   const ancestors: object[] = [];
   const segments: Segment[] = [];
   const finite = options.finiteNumbers === true;
@@ -125,6 +167,25 @@ export function validateValue(value: unknown, options: ValidateOptions = {}): Va
 
   visit(value);
   return shape;
+}
+
+const PLAIN: ValueShape = Object.freeze({ hasNegativeZero: false });
+const WITH_NEGATIVE_ZERO: ValueShape = Object.freeze({ hasNegativeZero: true });
+
+/**
+ * Checks that `value` is a storable `Value` and throws `INVALID_VALUE` naming the offending path
+ * otherwise: `undefined`, functions, symbols, class instances other than `Date`/`Uint8Array`, invalid
+ * dates, cycles, `__proto__` keys, nesting deeper than 512, and (with `finiteNumbers`) NaN/±Infinity.
+ * The size limit is checked by `encodeValue`, on the encoded bytes.
+ *
+ * @example
+ * validateValue({ steps: [() => 1] }, { name: 'payload' });
+ * // throws INVALID_VALUE: payload.steps[0] is a function
+ */
+export function validateValue(value: unknown, options?: ValidateOptions): ValueShape {
+  const flags = quickCheck(value, 0, options?.finiteNumbers === true);
+  if (flags & REFUSED) return describeProblem(value, options ?? {});
+  return flags & NEGATIVE_ZERO ? WITH_NEGATIVE_ZERO : PLAIN;
 }
 
 /**

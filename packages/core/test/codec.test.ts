@@ -78,6 +78,38 @@ describe('value codec', () => {
     );
   });
 
+  it('accepts only values that round-trip exactly, and every refusal names a path', () => {
+    // fc.anything mixes storable values with undefined, sparse arrays, boxed values, Maps, Sets,
+    // typed arrays and null-prototype objects: validation's fast walk and its path-naming walk must
+    // agree on every one of them.
+    const anything = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withObjectString: true,
+    });
+    fc.assert(
+      fc.property(anything, (v) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = encodeValue(v);
+        } catch (e) {
+          expect(isAgentDBError(e, 'INVALID_VALUE')).toBe(true);
+          expect((e as AgentDBError).path?.startsWith('value')).toBe(true);
+          return;
+        }
+        // toEqual: null-prototype objects come back as plain objects (see below); all else is exact.
+        expect(decodeValue(bytes)).toEqual(v);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('still decodes standard CBOR tag 1 dates (float seconds)', () => {
     const tag1 = new Uint8Array([0xc1, 0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]); // 1(1.5)
     expect(decodeValue(tag1)).toStrictEqual(new Date(1500));

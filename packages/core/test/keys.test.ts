@@ -67,6 +67,19 @@ describe('key encoding', () => {
     );
   });
 
+  it("builds exactly ordered-binary's encoding of the whole tuple", () => {
+    const hex = (p: KeyPart) => (p instanceof Uint8Array ? Symbol(Buffer.from(p).toString('hex')) : p);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), tuple, (runId, parts) => {
+        const plain = toBufferKey(['u', runId, TypeTag.Trace, ...parts.map(hex)]);
+        expect(Buffer.from(Key.trace(runId, ...parts))).toEqual(Buffer.from(plain));
+        const system = toBufferKey(['s', 'system', TypeTag.Run, ...parts.map(hex)]);
+        expect(Buffer.from(Key.run(...parts))).toEqual(Buffer.from(system));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('decodes every key back to its owner and tuple', () => {
     fc.assert(
       fc.property(tuple, (parts) => {
