@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { AgentDBError, decodeValue, type Value } from '@agentdb/core';
+import { AgentDBError, decodeValue, runIdOfKey, type Value } from '@agentdb/core';
 import { entryExpiry, entryValue } from './stored-entry.js';
 
 /**
@@ -49,7 +49,7 @@ export interface CommitRecord {
 
 interface PendingCommit {
   runIds: string[];
-  writes: LoggedWrite[];
+  writes: ReadonlyMap<string, LoggedWrite>;
 }
 
 /** Accumulates the commits of one batch and encodes them as one log entry. */
@@ -58,12 +58,20 @@ export class LogEntryBuilder {
   #first = 0;
   #size = HEADER;
 
-  add(version: number, runIds: string[], writes: LoggedWrite[]): void {
+  /** Adds the next commit; `writes` is kept (not copied) until `encode`. */
+  add(version: number, writes: ReadonlyMap<string, LoggedWrite>): void {
     if (this.#commits.length === 0) this.#first = version;
-    this.#commits.push({ runIds, writes });
+    const runIds: string[] = [];
     let size = 2 + 4;
-    for (const r of runIds) size += 1 + r.length;
-    for (const w of writes) size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
+    for (const w of writes.values()) {
+      const runId = runIdOfKey(w.key);
+      if (runId !== undefined && !runIds.includes(runId)) {
+        runIds.push(runId);
+        size += 1 + runId.length;
+      }
+      size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
+    }
+    this.#commits.push({ runIds, writes });
     this.#size += size;
   }
 
@@ -83,10 +91,11 @@ export class LogEntryBuilder {
       at = out.writeUInt16BE(c.runIds.length, at);
       for (const r of c.runIds) {
         out[at++] = r.length;
-        at += out.write(r, at, 'latin1');
+        // Run ids are ASCII (validated), so each UTF-16 unit is its byte.
+        for (let i = 0; i < r.length; i++) out[at++] = r.charCodeAt(i);
       }
-      at = out.writeUInt32BE(c.writes.length, at);
-      for (const w of c.writes) {
+      at = out.writeUInt32BE(c.writes.size, at);
+      for (const w of c.writes.values()) {
         at = out.writeUInt16BE(w.key.length, at);
         out.set(w.key, at);
         at += w.key.length;

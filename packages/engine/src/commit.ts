@@ -1,20 +1,15 @@
-import {
-  AgentDBError,
-  decodeValue,
-  encodeValue,
-  invalidArgument,
-  runIdOfKey,
-  type Value,
-} from '@agentdb/core';
-import { LogEntryBuilder, type LoggedWrite, logEntryHeader } from './commit-log.js';
+import { AgentDBError, decodeValue, invalidArgument, type Value } from '@agentdb/core';
+import { BatchClaims } from './claims.js';
+import { LogEntryBuilder, logEntryHeader } from './commit-log.js';
 import { checkKey, keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
 import type { RawEntry, WriteScope } from './storage.js';
-import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
+import { entryExpiry, entryValue, isExpired } from './stored-entry.js';
 import {
-  expiryOf,
   type MutationContext,
   type PendingWrite,
+  pendingDelete,
+  pendingPut,
   type TxContext,
   type TxState,
 } from './transaction.js';
@@ -28,7 +23,7 @@ import {
  */
 
 export type CommitOutcome =
-  | { kind: 'committed'; version: number; results: unknown[] }
+  | { kind: 'committed'; version: number; results: readonly unknown[] }
   | { kind: 'conflict'; keys: string[] }
   | { kind: 'failed'; error: unknown };
 
@@ -55,6 +50,7 @@ export class CommitBatch {
   readonly #scope: WriteScope;
   readonly #log = new LogEntryBuilder();
   readonly #staged = new Map<string, Staged>();
+  readonly claims: BatchClaims;
   readonly now: number;
   #version: number;
 
@@ -64,6 +60,7 @@ export class CommitBatch {
    */
   constructor(scope: WriteScope, now: number, versionSeen: number) {
     this.#scope = scope;
+    this.claims = new BatchClaims(scope);
     this.now = now;
     this.#version = scope.metaGet('version');
     if (this.#version < versionSeen) {
@@ -99,22 +96,21 @@ export class CommitBatch {
 
   /**
    * Applies a write set as the next commit: staged entries stamped with its version, expiry-index
-   * entries, and its record in the batch's log entry. Returns the commit version.
+   * entries, and its record in the batch's log entry. Returns the commit version. The batch keeps
+   * `writes` (for the log entry): the caller must not change it afterwards.
    */
-  apply(writes: readonly PendingWrite[]): number {
+  apply(writes: ReadonlyMap<string, PendingWrite>): number {
     const version = ++this.#version;
-    const runIds = new Set<string>();
-    const logged: LoggedWrite[] = [];
-    for (const w of writes) {
-      const runId = runIdOfKey(w.key);
-      if (runId !== undefined) runIds.add(runId);
-      const staged: Staged = { key: w.key, stored: w.stored, version };
-      if (w.value !== undefined) staged.value = w.value;
-      this.#staged.set(keyId(w.key), staged);
+    for (const w of writes.values()) {
+      this.#staged.set(
+        w.id,
+        w.value === undefined
+          ? { key: w.key, stored: w.stored, version }
+          : { key: w.key, stored: w.stored, version, value: w.value },
+      );
       if (w.expiresAt !== undefined) this.#scope.ttlAdd(w.expiresAt, w.key);
-      logged.push({ key: w.key, stored: w.stored });
     }
-    this.#log.add(version, [...runIds], logged);
+    this.#log.add(version, writes);
     return version;
   }
 
@@ -165,17 +161,23 @@ function conflicts(batch: CommitBatch, state: TxState): string[] | undefined {
   return undefined;
 }
 
+function* keysOf(writes: ReadonlyMap<string, PendingWrite>): Iterable<Buffer> {
+  for (const w of writes.values()) yield w.key;
+}
+
 /** The in-process lock identities of everything a transaction depended on (for queued retries). */
 function lockKeys(state: TxState): string[] {
   return [...state.reads.keys(), ...state.scans.map((s) => `range:${keyId(s.start)}`)];
 }
 
+const NO_RESULTS: readonly unknown[] = [];
+
 function runMutations(
   batch: CommitBatch,
   state: TxState,
   ctx: TxContext,
-): { writes: PendingWrite[]; results: unknown[] } {
-  if (state.mutations.length === 0) return { writes: [...state.writes.values()], results: [] };
+): { writes: ReadonlyMap<string, PendingWrite>; results: readonly unknown[] } {
+  if (state.mutations.length === 0) return { writes: state.writes, results: NO_RESULTS };
   const writes = new Map(state.writes);
   const read = (key: Buffer): Value | undefined => {
     const pending = writes.get(keyId(key));
@@ -186,19 +188,15 @@ function runMutations(
   const mctx: MutationContext = {
     get: (key) => read(checkKey(key)),
     put: (key, value, opts) => {
-      const k = checkKey(key);
-      const expiresAt = expiryOf(opts, ctx.clock);
-      const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
+      const write = pendingPut(key, value, opts, ctx);
       // The decoded value is kept for later mutations of this key in the batch (mutation functions
       // are pure and must not modify what they returned).
-      writes.set(
-        keyId(k),
-        expiresAt === undefined ? { key: k, stored, value } : { key: k, stored, expiresAt, value },
-      );
+      write.value = value;
+      writes.set(write.id, write);
     },
     delete: (key) => {
-      const k = checkKey(key);
-      writes.set(keyId(k), { key: k, stored: null });
+      const write = pendingDelete(checkKey(key));
+      writes.set(write.id, write);
     },
   };
   const results: unknown[] = [];
@@ -213,11 +211,11 @@ function runMutations(
       );
     }
     const { value, result } = out as { value: Value | undefined; result: unknown };
-    if (value === undefined) writes.set(keyId(m.key), { key: m.key, stored: null });
+    if (value === undefined) mctx.delete(m.key);
     else mctx.put(m.key, value);
     results.push(result);
   }
-  return { writes: [...writes.values()], results };
+  return { writes, results };
 }
 
 const TRIM_BATCH = 256;
@@ -240,14 +238,26 @@ function trimLog(scope: WriteScope, version: number, now: number, retention: Wal
 /** Validates, mutates and applies one transaction inside the shared write transaction. */
 export function commitInScope(batch: CommitBatch, state: TxState, ctx: TxContext): CommitOutcome {
   const conflictKeys = conflicts(batch, state);
-  if (conflictKeys !== undefined) return { kind: 'conflict', keys: conflictKeys };
-  let prepared: { writes: PendingWrite[]; results: unknown[] };
+  if (conflictKeys !== undefined) {
+    // A transaction that keeps losing claims what it read, so its next attempt cannot lose again.
+    if (state.ticket !== undefined)
+      batch.claims.claim(
+        state.ticket,
+        [...state.reads.values()].map((r) => r.key),
+      );
+    return { kind: 'conflict', keys: conflictKeys };
+  }
+  let prepared: { writes: ReadonlyMap<string, PendingWrite>; results: readonly unknown[] };
   try {
     prepared = runMutations(batch, state, ctx);
   } catch (error) {
     return { kind: 'failed', error };
   }
+  if (batch.claims.active && batch.claims.blocks(keysOf(prepared.writes), state.ticket?.token)) {
+    return { kind: 'conflict', keys: lockKeys(state) };
+  }
   try {
+    if (state.ticket !== undefined) batch.claims.release(state.ticket);
     return { kind: 'committed', version: batch.apply(prepared.writes), results: prepared.results };
   } catch (cause) {
     // Only storage failures reach here; lmdb-js aborts the whole batch for them.
@@ -264,19 +274,20 @@ export function sweepInScope(
   versionSeen: number,
 ): { deleted: number; more: boolean } {
   const due = scope.ttlDue(now, limit);
-  const writes: PendingWrite[] = [];
+  const writes = new Map<string, PendingWrite>();
   for (const d of due) {
     scope.ttlRemove(d.indexKey);
     const current = scope.get(d.key);
     // The index entry is stale if the key was deleted or rewritten with another (or no) expiry.
     if (current !== undefined && entryExpiry(current.stored) === d.expiresAt) {
-      writes.push({ key: Buffer.from(d.key), stored: null });
+      const write = pendingDelete(Buffer.from(d.key));
+      writes.set(write.id, write);
     }
   }
-  if (writes.length > 0) {
+  if (writes.size > 0) {
     const batch = new CommitBatch(scope, now, versionSeen);
     batch.apply(writes);
     batch.finish(retention);
   }
-  return { deleted: writes.length, more: due.length === limit };
+  return { deleted: writes.size, more: due.length === limit };
 }

@@ -9,6 +9,7 @@ import {
   type Value,
   validateRunId,
 } from '@agentdb/core';
+import { BatchClaims, CLAIM_AFTER, type ClaimTicket, newTicket } from './claims.js';
 import { type CommitOutcome, sweepInScope } from './commit.js';
 import { type CommitRecord, decodeLogEntry, toCommitRecord } from './commit-log.js';
 import { CommitQueue } from './commit-queue.js';
@@ -116,7 +117,7 @@ export class Database {
     this.#ctx = {
       snapshot: () => this.#snapshot(),
       clock: opts.clock,
-      maxValueBytes: opts.maxValueBytes,
+      encodeOptions: { maxBytes: opts.maxValueBytes },
       assertOpen: () => this.#assertOpen(),
       assertWritable: () => {
         if (this.#opts.readOnly)
@@ -214,20 +215,25 @@ export class Database {
     if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
     const { retries, deadline, runId } = this.#txOptions(opts);
     let release: (() => void) | undefined;
+    let ticket: ClaimTicket | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
+        if (attempt >= CLAIM_AFTER) ticket ??= newTicket();
         const state: TxState = {
           reads: new Map(),
           scans: [],
           writes: new Map(),
           mutations: [],
           running: true,
+          ticket,
         };
         const tx = new Transaction(this.#ctx, state, runId);
         let result: T;
         let outcome: CommitOutcome | 'read-only';
         try {
-          result = await fn(tx);
+          const returned = fn(tx);
+          // Awaiting only a real promise spares synchronous functions a microtask turn.
+          result = isPromiseLike(returned) ? await returned : returned;
           state.running = false;
           this.#checkDeadline(deadline);
           outcome = await this.#commit(state);
@@ -267,14 +273,26 @@ export class Database {
         previous?.();
         release = await this.#withDeadline(this.#locks.acquire(outcome.keys), deadline, (r) => r());
         // The lock queue already orders in-process retries; back off only when we lost again while
-        // holding it (to another process, or to a first attempt that never queued).
-        if (attempt > 1) await this.#withDeadline(backoff(attempt), deadline);
+        // holding it (to another process, or to a first attempt that never queued), and not once our
+        // claim holds other writers off.
+        const claimed = ticket !== undefined && ticket.keys.length > 0;
+        if (attempt > 1 && !claimed) await this.#withDeadline(backoff(attempt), deadline);
       }
     } catch (error) {
       this.#stats.aborts++;
       throw error;
     } finally {
       release?.();
+      // A transaction that gives up while holding claims hands them back (they would expire anyway).
+      if (ticket !== undefined && ticket.keys.length > 0) await this.#releaseClaims(ticket);
+    }
+  }
+
+  async #releaseClaims(ticket: ClaimTicket): Promise<void> {
+    try {
+      await this.#storage.write((scope) => new BatchClaims(scope).release(ticket));
+    } catch {
+      // Claims expire after CLAIM_TTL_MS; failing to remove them early only delays other writers.
     }
   }
 
@@ -550,6 +568,10 @@ export class Database {
     })();
     return this.#closing;
   }
+}
+
+function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 function backoff(attempt: number): Promise<void> {

@@ -3,6 +3,7 @@ export { type ChangesOptions, Database, type EngineStats, type TransactionOption
 export { MutationHandle } from './mutation-handle.js';
 export type { DatabaseOptions, Durability, WalRetention } from './options.js';
 export { bindView, checkDatabase } from './primitive-binding.js';
+export type { ReadSource } from './read-source.js';
 export type {
   Entry,
   MutationContext,
@@ -12,4 +13,3 @@ export type {
   ScanOptions,
 } from './transaction.js';
 export { Transaction } from './transaction.js';
-export type { ReadSource } from './read-source.js';

@@ -16,8 +16,9 @@ import type { Durability } from './options.js';
  * transaction logic or the primitives.
  *
  * Sub-databases: `data` (binary keys → stored entries, with LMDB entry versions), `log` (commit
- * version → commit record), `ttl` (expiry index: 8-byte big-endian expiry ‖ data key → empty) and
- * `meta` (the commit-version counter and log bookkeeping).
+ * version → commit record), `ttl` (expiry index: 8-byte big-endian expiry ‖ data key → empty),
+ * `meta` (the commit-version counter and log bookkeeping) and `claims` (data key → a starving
+ * transaction's claim on it: 8-byte big-endian expiry ‖ owner token; see claims.ts).
  */
 
 /** One stored data entry: the stored bytes (see stored-entry.ts) and its entry version. */
@@ -54,6 +55,17 @@ export interface WriteScope extends ReadView {
   logOldest(limit: number): { first: number; entry: Uint8Array }[];
   metaGet(name: MetaName): number;
   metaSet(name: MetaName, value: number): void;
+  /** True when any claim is stored (one cursor step: lets a batch skip per-key claim lookups). */
+  claimsAny(): boolean;
+  claimGet(key: Uint8Array): Claim | undefined;
+  claimPut(key: Uint8Array, claim: Claim): void;
+  claimRemove(key: Uint8Array): void;
+}
+
+/** A claim on a data key: who holds it and until when (ms since the epoch, wall clock). */
+export interface Claim {
+  token: string;
+  expiresAt: number;
 }
 
 /** Numeric records of the meta sub-database. */
@@ -109,6 +121,7 @@ export class Storage {
   readonly #log: LmdbDatabase<Buffer, number>;
   readonly #ttl: LmdbDatabase<Buffer, Buffer>;
   readonly #meta: LmdbDatabase<number, string>;
+  readonly #claims: LmdbDatabase<Buffer, Buffer>;
   /** Entries read through snapshots and latest reads (not commit validation): the read counter. */
   reads = 0;
   /**
@@ -135,6 +148,7 @@ export class Storage {
     this.#log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
     this.#ttl = env.openDB<Buffer, Buffer>({ name: 'ttl', keyEncoding: 'binary', encoding: 'binary' });
     this.#meta = env.openDB<number, string>({ name: 'meta' });
+    this.#claims = env.openDB<Buffer, Buffer>({ name: 'claims', keyEncoding: 'binary', encoding: 'binary' });
   }
 
   /** Opens (creating if needed) the environment for a directory, or a temporary one. */
@@ -269,6 +283,24 @@ export class Storage {
     metaGet: (name) => this.#meta.get(name) ?? 0,
     metaSet: (name, value) => {
       this.#meta.putSync(name, value);
+    },
+    claimsAny: () => {
+      for (const _ of this.#claims.getKeys({ limit: 1 })) return true;
+      return false;
+    },
+    claimGet: (key) => {
+      const bytes = this.#claims.get(asBuffer(key));
+      if (bytes === undefined) return undefined;
+      return { expiresAt: bytes.readDoubleBE(0), token: bytes.toString('latin1', 8) };
+    },
+    claimPut: (key, claim) => {
+      const bytes = Buffer.allocUnsafe(8 + claim.token.length);
+      bytes.writeDoubleBE(claim.expiresAt, 0);
+      bytes.write(claim.token, 8, 'latin1');
+      this.#claims.putSync(asBuffer(key), bytes);
+    },
+    claimRemove: (key) => {
+      this.#claims.removeSync(asBuffer(key));
     },
   };
 

@@ -8,6 +8,7 @@ import {
   readClock,
   type Value,
 } from '@agentdb/core';
+import type { ClaimTicket } from './claims.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
 import type { ReadView, Snapshot } from './storage.js';
@@ -61,6 +62,8 @@ export type MutationFn<R> = (
 
 /** A buffered write; `stored === null` is a delete. */
 export interface PendingWrite {
+  /** `keyId(key)`, computed once: the identity the write set and the commit's staging area use. */
+  id: string;
   key: Buffer;
   stored: Uint8Array | null;
   expiresAt?: number;
@@ -92,13 +95,16 @@ export interface TxState {
   writes: Map<string, PendingWrite>;
   mutations: PendingMutation[];
   running: boolean;
+  /** Set once the transaction has lost enough attempts to claim what it reads (claims.ts). */
+  ticket: ClaimTicket | undefined;
 }
 
 /** What a transaction needs from its database. */
 export interface TxContext {
   snapshot(): Snapshot;
   clock: Clock;
-  maxValueBytes: number;
+  /** `{ maxBytes: maxValueBytes }`, built once for every `encodeValue` call. */
+  encodeOptions: { readonly maxBytes: number };
   assertWritable(): void;
   assertOpen(): void;
 }
@@ -124,8 +130,14 @@ export function pendingPut(
 ): PendingWrite {
   const k = checkKey(key);
   const expiresAt = expiryOf(opts, ctx.clock);
-  const stored = packEntry(encodeValue(value, { maxBytes: ctx.maxValueBytes }), expiresAt);
-  return expiresAt === undefined ? { key: k, stored } : { key: k, stored, expiresAt };
+  const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
+  const id = keyId(k);
+  return expiresAt === undefined ? { id, key: k, stored } : { id, key: k, stored, expiresAt };
+}
+
+/** A buffered delete of a checked key. */
+export function pendingDelete(key: Buffer): PendingWrite {
+  return { id: keyId(key), key, stored: null };
 }
 
 /** Decodes a stored entry that is live at `now`, or `undefined`. */
@@ -299,7 +311,7 @@ export class Transaction {
     this.#active();
     this.#ctx.assertWritable();
     const write = pendingPut(key, value, opts, this.#ctx);
-    this.#state.writes.set(keyId(write.key), write);
+    this.#state.writes.set(write.id, write);
   }
 
   /**
@@ -311,8 +323,8 @@ export class Transaction {
   delete(key: EncodedKey): void {
     this.#active();
     this.#ctx.assertWritable();
-    const k = checkKey(key);
-    this.#state.writes.set(keyId(k), { key: k, stored: null });
+    const write = pendingDelete(checkKey(key));
+    this.#state.writes.set(write.id, write);
   }
 
   /**
