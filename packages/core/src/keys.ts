@@ -68,12 +68,24 @@ export function validateRunId(runId: unknown): asserts runId is string {
 export function validateKeyString(s: unknown, what = 'key'): asserts s is string {
   if (typeof s !== 'string') throw invalidArgument(`${what} must be a string, got ${describe(s)}`);
   if (s.length === 0) throw invalidArgument(`${what} must not be empty`);
+  // Hot path: a short ASCII string (at most 170 UTF-16 units is at most 510 UTF-8 bytes) needs one
+  // pass over its units; anything else takes the general checks below.
+  if (s.length <= 170 && isPlainAscii(s)) return;
   const bytes = Buffer.byteLength(s, 'utf8');
   if (bytes > MAX_KEY_STRING_BYTES) {
     throw invalidArgument(`${what} is ${bytes} bytes of UTF-8; the limit is ${MAX_KEY_STRING_BYTES}`);
   }
   if (FORBIDDEN_KEY_CHARS.test(s)) throw invalidArgument(`${what} must not contain characters U+0000–U+0004`);
   if (!s.isWellFormed()) throw invalidArgument(`${what} contains a lone surrogate (not well-formed UTF-16)`);
+}
+
+/** True when every unit is printable-range ASCII above U+0004 (no surrogates, nothing refused). */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 4 || c >= 0x80) return false;
+  }
+  return true;
 }
 
 function validatePart(part: unknown, index: number): KeyPart {
@@ -158,7 +170,8 @@ function buildKey(ns: string, runId: string, tag: number, parts: readonly unknow
   const prefix = prefixOf(ns, runId, tag);
   const encodable: Encodable[] = [];
   for (let i = 0; i < parts.length; i++) encodable.push(toEncodable(validatePart(parts[i], i)));
-  let at = prefix.copy(scratch, 0);
+  scratch.set(prefix, 0);
+  let at = prefix.length;
   try {
     for (const part of encodable) {
       scratch[at++] = 0;
@@ -170,7 +183,8 @@ function buildKey(ns: string, runId: string, tag: number, parts: readonly unknow
   }
   if (at > MAX_KEY_BYTES) return encodeTuple([ns, runId, tag, ...encodable]);
   const out = Buffer.allocUnsafe(at);
-  scratch.copy(out, 0, 0, at);
+  // Keys are short: a byte loop is cheaper than Buffer#copy's argument handling.
+  for (let i = 0; i < at; i++) out[i] = scratch[i]!;
   return out;
 }
 
