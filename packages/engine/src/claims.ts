@@ -9,8 +9,9 @@ import type { WriteScope } from './storage.js';
  * process the key locks queue retries (key-locks.ts), but they cannot reach other processes. So after
  * `CLAIM_AFTER` lost attempts, the failing validation also records a claim on the keys the transaction
  * read, in the same LMDB write transaction (so every process sees it atomically). While a claim lives,
- * any other transaction that would write a claimed key is refused as a conflict, so the claimant's next
- * attempt reads the latest values and commits. The claimant's commit removes its claims; a claimant that
+ * any other transaction that would write a claimed key is refused, so the claimant's next attempt
+ * reads the latest values and commits. A transaction refused by a claim has not lost a race: it waits
+ * (`CLAIM_WAIT_MS` between tries) without using up its attempts. The claimant's commit removes its claims; a claimant that
  * gives up removes them too, and a crashed one's claims expire after `CLAIM_TTL_MS` (wall clock, the
  * same in every process). Only the first claimant of a key gets it, so two claimants never block each
  * other. Scanned ranges are not claimed: a transaction starved through a phantom still fails with
@@ -19,8 +20,14 @@ import type { WriteScope } from './storage.js';
 
 /** Lost attempts after which a transaction claims what it read. */
 export const CLAIM_AFTER = 3;
-/** How long a claim holds other writers off without being renewed. */
-export const CLAIM_TTL_MS = 1000;
+/**
+ * How long a claim holds other writers off without being renewed: longer than a slow commit under
+ * disk load (the claimant's next attempt includes one), short enough that a crashed claimant only
+ * pauses the others.
+ */
+export const CLAIM_TTL_MS = 5000;
+/** Pause before re-trying a transaction that a live claim refused (it waits; it has not lost). */
+export const CLAIM_WAIT_MS = 5;
 
 /** A transaction's claim identity, kept across its attempts. */
 export interface ClaimTicket {

@@ -24,16 +24,9 @@ import {
 
 export type CommitOutcome =
   | { kind: 'committed'; version: number; results: readonly unknown[] }
-  | { kind: 'conflict'; keys: string[] }
+  /** `claimed`: refused only because another transaction's live claim covers a key it writes. */
+  | { kind: 'conflict'; keys: string[]; claimed: boolean }
   | { kind: 'failed'; error: unknown };
-
-/** A write staged in the current batch; `value` caches the decoded value when it is known. */
-interface Staged {
-  key: Buffer;
-  stored: Uint8Array | null;
-  version: number;
-  value?: Value;
-}
 
 /**
  * One LMDB write transaction's worth of commits.
@@ -49,7 +42,7 @@ interface Staged {
 export class CommitBatch {
   readonly #scope: WriteScope;
   readonly #log = new LogEntryBuilder();
-  readonly #staged = new Map<string, Staged>();
+  readonly #staged = new Map<string, PendingWrite>();
   readonly claims: BatchClaims;
   readonly now: number;
   #version: number;
@@ -100,17 +93,15 @@ export class CommitBatch {
    * `writes` (for the log entry): the caller must not change it afterwards.
    */
   apply(writes: ReadonlyMap<string, PendingWrite>): number {
-    const version = ++this.#version;
+    const version = this.#version + 1;
+    this.#log.add(version, writes); // first: it is the only step that can refuse the commit
+    this.#version = version;
     for (const w of writes.values()) {
-      this.#staged.set(
-        w.id,
-        w.value === undefined
-          ? { key: w.key, stored: w.stored, version }
-          : { key: w.key, stored: w.stored, version, value: w.value },
-      );
+      // The write is the batch's from now on: stamping it in place spares a staging copy.
+      w.version = version;
+      this.#staged.set(w.id, w);
       if (w.expiresAt !== undefined) this.#scope.ttlAdd(w.expiresAt, w.key);
     }
-    this.#log.add(version, writes);
     return version;
   }
 
@@ -154,7 +145,7 @@ function scanUnchanged(batch: CommitBatch, s: TxState['scans'][number]): boolean
 }
 
 function conflicts(batch: CommitBatch, state: TxState): string[] | undefined {
-  for (const r of state.reads.values()) {
+  for (const r of state.reads?.values() ?? []) {
     if (batch.versionOf(r.key) !== r.version) return lockKeys(state);
   }
   for (const s of state.scans) if (!scanUnchanged(batch, s)) return lockKeys(state);
@@ -167,7 +158,7 @@ function* keysOf(writes: ReadonlyMap<string, PendingWrite>): Iterable<Buffer> {
 
 /** The in-process lock identities of everything a transaction depended on (for queued retries). */
 function lockKeys(state: TxState): string[] {
-  return [...state.reads.keys(), ...state.scans.map((s) => `range:${keyId(s.start)}`)];
+  return [...(state.reads?.keys() ?? []), ...state.scans.map((s) => `range:${keyId(s.start)}`)];
 }
 
 const NO_RESULTS: readonly unknown[] = [];
@@ -243,9 +234,9 @@ export function commitInScope(batch: CommitBatch, state: TxState, ctx: TxContext
     if (state.ticket !== undefined)
       batch.claims.claim(
         state.ticket,
-        [...state.reads.values()].map((r) => r.key),
+        [...(state.reads?.values() ?? [])].map((r) => r.key),
       );
-    return { kind: 'conflict', keys: conflictKeys };
+    return { kind: 'conflict', keys: conflictKeys, claimed: false };
   }
   let prepared: { writes: ReadonlyMap<string, PendingWrite>; results: readonly unknown[] };
   try {
@@ -254,7 +245,7 @@ export function commitInScope(batch: CommitBatch, state: TxState, ctx: TxContext
     return { kind: 'failed', error };
   }
   if (batch.claims.active && batch.claims.blocks(keysOf(prepared.writes), state.ticket?.token)) {
-    return { kind: 'conflict', keys: lockKeys(state) };
+    return { kind: 'conflict', keys: lockKeys(state), claimed: true };
   }
   try {
     if (state.ticket !== undefined) batch.claims.release(state.ticket);

@@ -9,7 +9,7 @@ import {
   type Value,
   validateRunId,
 } from '@agentdb/core';
-import { BatchClaims, CLAIM_AFTER, type ClaimTicket, newTicket } from './claims.js';
+import { BatchClaims, CLAIM_AFTER, CLAIM_WAIT_MS, type ClaimTicket, newTicket } from './claims.js';
 import { type CommitOutcome, sweepInScope } from './commit.js';
 import { type CommitRecord, decodeLogEntry, toCommitRecord } from './commit-log.js';
 import { CommitQueue } from './commit-queue.js';
@@ -57,6 +57,8 @@ export interface EngineStats {
   conflicts: number;
   /** Transaction re-runs after a conflict. */
   retries: number;
+  /** Attempts that waited because another transaction's claim covered a key they write (claims.ts). */
+  claimWaits: number;
   /** Transactions that ended in an error (user errors, CONFLICT, TIMEOUT …). */
   aborts: number;
   /** Expired entries deleted by sweeps in this process. */
@@ -108,10 +110,12 @@ export class Database {
   readonly #queue: CommitQueue;
   #closing: Promise<void> | undefined;
   #sweeping: Promise<number> | undefined;
-  readonly #stats = { commits: 0, conflicts: 0, retries: 0, aborts: 0, expiredSwept: 0 };
+  readonly #stats = { commits: 0, conflicts: 0, retries: 0, claimWaits: 0, aborts: 0, expiredSwept: 0 };
+  readonly #defaultTxOptions: { retries: number; deadline: undefined; runId: undefined };
 
   private constructor(opts: ResolvedOptions, storage: Storage) {
     this.#opts = opts;
+    this.#defaultTxOptions = { retries: opts.retries, deadline: undefined, runId: undefined };
     this.#storage = storage;
     this.#commits.setMaxListeners(0);
     this.#ctx = {
@@ -220,7 +224,7 @@ export class Database {
       for (let attempt = 1; ; attempt++) {
         if (attempt >= CLAIM_AFTER) ticket ??= newTicket();
         const state: TxState = {
-          reads: new Map(),
+          reads: undefined,
           scans: [],
           writes: new Map(),
           mutations: [],
@@ -256,7 +260,6 @@ export class Database {
           for (const m of state.mutations) m.handle.fail(outcome.error);
           throw outcome.error;
         }
-        this.#stats.conflicts++;
         const conflict = new AgentDBError(
           'CONFLICT',
           `transaction lost ${attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`,
@@ -265,6 +268,14 @@ export class Database {
           },
         );
         for (const m of state.mutations) m.handle.fail(conflict);
+        if (outcome.claimed) {
+          // Refused by another transaction's claim: wait for it to commit, without using an attempt.
+          this.#stats.claimWaits++;
+          attempt--;
+          await this.#withDeadline(sleep(CLAIM_WAIT_MS * (1 + Math.random())), deadline);
+          continue;
+        }
+        this.#stats.conflicts++;
         if (attempt >= retries) throw conflict;
         this.#stats.retries++;
         // Queue behind other retries of the same keys (holding the union of what we depend on).
@@ -301,7 +312,7 @@ export class Database {
     deadline: number | undefined;
     runId: string | undefined;
   } {
-    if (opts === undefined) return { retries: this.#opts.retries, deadline: undefined, runId: undefined };
+    if (opts === undefined) return this.#defaultTxOptions;
     if (opts === null || typeof opts !== 'object')
       throw invalidArgument('transaction options must be an object');
     const { retries = this.#opts.retries, timeoutMs, runId } = opts;
@@ -572,6 +583,10 @@ export class Database {
 
 function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function backoff(attempt: number): Promise<void> {
