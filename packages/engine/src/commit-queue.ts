@@ -13,6 +13,7 @@ interface Job {
 export interface CommitQueueOptions {
   clock: Clock;
   durability: Durability;
+  flushIntervalMs: number;
   walRetention: WalRetention;
 }
 
@@ -87,6 +88,7 @@ export class CommitQueue {
         if (committed > 0) {
           this.#storage.committed(last);
           if (this.#opts.durability === 'strict') await this.#storage.flushed();
+          else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
           this.#onCommitted(committed, last);
         }
         jobs.forEach((job, i) => {

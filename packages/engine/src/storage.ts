@@ -174,8 +174,17 @@ export class Storage {
         maxDbs: 8,
         compression: false,
         readOnly: opts.readOnly,
-        // `memory` mode is temporary by design; noSync is safe only there.
-        ...(opts.durability === 'memory' ? { noSync: true, overlappingSync: false } : {}),
+        // No overlappingSync, whatever the mode: with it, lmdb-js writes each flushed transaction's
+        // meta page from a sync thread outside the writer lock, and one of our two-process test runs
+        // saw a write transaction start from an older state than the process had already read (the
+        // stale-view guard in CommitBatch refused it). Plain LMDB commits are multi-process safe, the
+        // flag is the same in every process whatever its durability, and the commit micro-benchmark
+        // measured no difference. `strict` then syncs inside each commit; `buffered` syncs the data
+        // pages but not the meta page (noMetaSync: an OS crash can undo the last commits, never tear
+        // one); `memory` is temporary by design, the only place noSync is safe.
+        overlappingSync: false,
+        ...(opts.durability === 'memory' ? { noSync: true } : {}),
+        ...(opts.durability === 'buffered' ? { noMetaSync: true } : {}),
       });
       return new Storage(path, temporary, env);
     } catch (cause) {
@@ -246,6 +255,23 @@ export class Storage {
   /** Resolves when every commit so far is flushed to disk. */
   async flushed(): Promise<void> {
     await this.#env.flushed;
+  }
+
+  #syncTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Makes sure a full sync (the meta page included) happens within `ms`: `buffered` commits sync their
+   * data pages but defer the meta page to the next commit, and the last commit must not wait forever.
+   */
+  syncWithin(ms: number): void {
+    if (this.#syncTimer !== undefined) return;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = undefined;
+      // `sync` exists on lmdb-js environments but is missing from its type definitions. A failed sync
+      // leaves the commits as durable as noMetaSync made them.
+      (this.#env as unknown as { sync(done: (error?: Error) => void): void }).sync(() => {});
+    }, ms);
+    this.#syncTimer.unref();
   }
 
   readonly #scope: WriteScope = {
@@ -343,6 +369,7 @@ export class Storage {
 
   /** Closes the environment; a temporary directory is removed. */
   async close(): Promise<void> {
+    clearTimeout(this.#syncTimer);
     await this.#env.close();
     if (this.#temporary) rmSync(this.path, { recursive: true, force: true });
   }
