@@ -47,21 +47,25 @@ export interface CommitRecord {
   writes: CommitWrite[];
 }
 
-interface PendingCommit {
-  runIds: string[];
-  writes: ReadonlyMap<string, LoggedWrite>;
-}
-
-/** Accumulates the commits of one batch and encodes them as one log entry. */
+/** Accumulates the commits of one batch, encoding each as it is added, into one log entry. */
 export class LogEntryBuilder {
-  readonly #commits: PendingCommit[] = [];
+  #out = Buffer.allocUnsafe(1 << 16);
+  #at = HEADER + 4;
   #first = 0;
-  #size = HEADER;
+  #count = 0;
+  readonly #runIds: string[] = [];
 
-  /** Adds the next commit; `writes` is kept (not copied) until `encode`. */
+  #reserve(bytes: number): void {
+    if (this.#at + bytes <= this.#out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#out.length * 2, this.#at + bytes));
+    this.#out.copy(grown, 0, 0, this.#at);
+    this.#out = grown;
+  }
+
+  /** Adds the next commit (its version follows the previous one's). */
   add(version: number, writes: ReadonlyMap<string, LoggedWrite>): void {
-    if (this.#commits.length === 0) this.#first = version;
-    const runIds: string[] = [];
+    const runIds = this.#runIds;
+    runIds.length = 0;
     let size = 2 + 4;
     for (const w of writes.values()) {
       const runId = runIdOfKey(w.key);
@@ -71,45 +75,76 @@ export class LogEntryBuilder {
       }
       size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
     }
-    this.#commits.push({ runIds, writes });
-    this.#size += size;
+    if (runIds.length > 0xffff) {
+      // The record's run-id count is a u16; nothing has been staged for this commit yet.
+      throw new AgentDBError(
+        'INVALID_ARGUMENT',
+        `a commit may touch at most 65,535 runs, not ${runIds.length}`,
+      );
+    }
+    if (this.#count === 0) this.#first = version;
+    this.#count++;
+    this.#reserve(size);
+    // Plain byte stores: this runs once per write of every commit, and Buffer's write methods
+    // re-validate their arguments on each call. Every length here is already bounded (keys ≤ 1,900
+    // bytes, values ≤ maxValueBytes, at most 65,535 run ids per commit in practice).
+    const out = this.#out;
+    let at = u16(out, this.#at, runIds.length);
+    for (const r of runIds) {
+      out[at++] = r.length;
+      // Run ids are ASCII (validated), so each UTF-16 unit is its byte.
+      for (let i = 0; i < r.length; i++) out[at++] = r.charCodeAt(i);
+    }
+    at = u32(out, at, writes.size);
+    for (const w of writes.values()) {
+      at = copyInto(out, w.key, u16(out, at, w.key.length));
+      if (w.stored === null) at = u32(out, at, DELETED);
+      else at = copyInto(out, w.stored, u32(out, at, w.stored.length));
+    }
+    this.#at = at;
   }
 
   get empty(): boolean {
-    return this.#commits.length === 0;
+    return this.#count === 0;
   }
 
-  /** The entry's key (first version) and bytes. */
+  /** The entry's key (first version) and bytes (valid until the next `add`). */
   encode(timestamp: number): { first: number; bytes: Uint8Array } {
-    const out = Buffer.allocUnsafe(this.#size + 4);
+    const out = this.#out;
     out[4] = FORMAT;
-    out.writeDoubleBE(this.#first + this.#commits.length - 1, 5);
+    out.writeDoubleBE(this.#first + this.#count - 1, 5);
     out.writeDoubleBE(timestamp, 13);
-    out.writeUInt32BE(this.#commits.length, 21);
-    let at = HEADER + 4;
-    for (const c of this.#commits) {
-      at = out.writeUInt16BE(c.runIds.length, at);
-      for (const r of c.runIds) {
-        out[at++] = r.length;
-        // Run ids are ASCII (validated), so each UTF-16 unit is its byte.
-        for (let i = 0; i < r.length; i++) out[at++] = r.charCodeAt(i);
-      }
-      at = out.writeUInt32BE(c.writes.size, at);
-      for (const w of c.writes.values()) {
-        at = out.writeUInt16BE(w.key.length, at);
-        out.set(w.key, at);
-        at += w.key.length;
-        if (w.stored === null) at = out.writeUInt32BE(DELETED, at);
-        else {
-          at = out.writeUInt32BE(w.stored.length, at);
-          out.set(w.stored, at);
-          at += w.stored.length;
-        }
-      }
-    }
-    out.writeUInt32BE(crc32(out.subarray(4, at)), 0);
-    return { first: this.#first, bytes: out.subarray(0, at) };
+    out.writeUInt32BE(this.#count, 21);
+    out.writeUInt32BE(crc32(out.subarray(4, this.#at)), 0);
+    return { first: this.#first, bytes: out.subarray(0, this.#at) };
   }
+}
+
+/** Writes `n` as a big-endian u16 at `at`; returns the end. */
+function u16(out: Buffer, at: number, n: number): number {
+  out[at] = n >>> 8;
+  out[at + 1] = n & 0xff;
+  return at + 2;
+}
+
+/** Writes `n` as a big-endian u32 at `at`; returns the end. */
+function u32(out: Buffer, at: number, n: number): number {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
+  return at + 4;
+}
+
+/** Copies `bytes` into `out` at `at`; returns the end. A byte loop beats `set` on short keys and values. */
+function copyInto(out: Buffer, bytes: Uint8Array, at: number): number {
+  const n = bytes.length;
+  if (n > 64) {
+    out.set(bytes, at);
+    return at + n;
+  }
+  for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
+  return at + n;
 }
 
 /** The header of a log entry (no checksum check, no body decode): for retention. */

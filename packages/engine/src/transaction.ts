@@ -69,6 +69,8 @@ export interface PendingWrite {
   expiresAt?: number;
   /** The decoded value, when the writer has it (commit-time mutations), to spare later decodes. */
   value?: Value;
+  /** The commit version that wrote it: 0 until a commit batch applies it (commit.ts). */
+  version: number;
 }
 
 /** What one scan observed in the snapshot, re-checked at commit (phantom protection). */
@@ -90,7 +92,8 @@ export interface PendingMutation {
 
 /** Everything a transaction accumulated, handed to the committer. */
 export interface TxState {
-  reads: Map<string, { key: Buffer; version: number }>;
+  /** Keys read and the versions seen; created on the first read (blind writers never need it). */
+  reads: Map<string, { key: Buffer; version: number }> | undefined;
   scans: ScanObservation[];
   writes: Map<string, PendingWrite>;
   mutations: PendingMutation[];
@@ -132,12 +135,14 @@ export function pendingPut(
   const expiresAt = expiryOf(opts, ctx.clock);
   const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
   const id = keyId(k);
-  return expiresAt === undefined ? { id, key: k, stored } : { id, key: k, stored, expiresAt };
+  return expiresAt === undefined
+    ? { id, key: k, stored, version: 0 }
+    : { id, key: k, stored, expiresAt, version: 0 };
 }
 
 /** A buffered delete of a checked key. */
 export function pendingDelete(key: Buffer): PendingWrite {
-  return { id: keyId(key), key, stored: null };
+  return { id: keyId(key), key, stored: null, version: 0 };
 }
 
 /** Decodes a stored entry that is live at `now`, or `undefined`. */
@@ -282,7 +287,9 @@ export class Transaction {
     const pending = this.#state.writes.get(id);
     if (pending !== undefined) return liveEntry(pending.stored, 0, now);
     const raw = this.#snap().get(k);
-    if (!this.#state.reads.has(id)) this.#state.reads.set(id, { key: k, version: raw?.version ?? 0 });
+    this.#state.reads ??= new Map();
+    const reads = this.#state.reads;
+    if (!reads.has(id)) reads.set(id, { key: k, version: raw?.version ?? 0 });
     return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, now);
   }
 
