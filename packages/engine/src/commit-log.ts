@@ -85,8 +85,8 @@ export class LogEntryBuilder {
     if (this.#count === 0) this.#first = version;
     this.#count++;
     this.#reserve(size);
-    // Plain byte stores: this runs once per write of every commit, and Buffer's write methods
-    // re-validate their arguments on each call. Every length here is already bounded (keys ≤ 1,900
+    // Plain byte stores for the lengths: this runs once per write of every commit, and Buffer's write
+    // methods re-validate their arguments on each call. Every length here is already bounded (keys ≤ 1,900
     // bytes, values ≤ maxValueBytes, at most 65,535 run ids per commit in practice).
     const out = this.#out;
     let at = u16(out, this.#at, runIds.length);
@@ -97,9 +97,15 @@ export class LogEntryBuilder {
     }
     at = u32(out, at, writes.size);
     for (const w of writes.values()) {
-      at = copyInto(out, w.key, u16(out, at, w.key.length));
+      at = u16(out, at, w.key.length);
+      out.set(w.key, at);
+      at += w.key.length;
       if (w.stored === null) at = u32(out, at, DELETED);
-      else at = copyInto(out, w.stored, u32(out, at, w.stored.length));
+      else {
+        at = u32(out, at, w.stored.length);
+        out.set(w.stored, at);
+        at += w.stored.length;
+      }
     }
     this.#at = at;
   }
@@ -134,17 +140,6 @@ function u32(out: Buffer, at: number, n: number): number {
   out[at + 2] = (n >>> 8) & 0xff;
   out[at + 3] = n & 0xff;
   return at + 4;
-}
-
-/** Copies `bytes` into `out` at `at`; returns the end. A byte loop beats `set` on short keys and values. */
-function copyInto(out: Buffer, bytes: Uint8Array, at: number): number {
-  const n = bytes.length;
-  if (n > 64) {
-    out.set(bytes, at);
-    return at + n;
-  }
-  for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
-  return at + n;
 }
 
 /** The header of a log entry (no checksum check, no body decode): for retention. */
