@@ -258,6 +258,7 @@ export class Storage {
   }
 
   #syncTimer: NodeJS.Timeout | undefined;
+  #syncing: Promise<void> | undefined;
 
   /**
    * Makes sure a full sync (the meta page included) happens within `ms`: `buffered` commits sync their
@@ -267,9 +268,17 @@ export class Storage {
     if (this.#syncTimer !== undefined) return;
     this.#syncTimer = setTimeout(() => {
       this.#syncTimer = undefined;
-      // `sync` exists on lmdb-js environments but is missing from its type definitions. A failed sync
-      // leaves the commits as durable as noMetaSync made them.
-      (this.#env as unknown as { sync(done: (error?: Error) => void): void }).sync(() => {});
+      // The sync runs on a native thread: close() must wait for it, or it would outlive the
+      // environment (test/buffered-sync.test.ts crashed its process before). `sync` exists on lmdb-js
+      // environments but is missing from its type definitions. A failed sync leaves the commits as
+      // durable as noMetaSync made them.
+      const env = this.#env as unknown as { sync(done: (error?: Error) => void): void };
+      this.#syncing = new Promise((resolve) => {
+        env.sync(() => {
+          this.#syncing = undefined;
+          resolve();
+        });
+      });
     }, ms);
     this.#syncTimer.unref();
   }
@@ -370,6 +379,7 @@ export class Storage {
   /** Closes the environment; a temporary directory is removed. */
   async close(): Promise<void> {
     clearTimeout(this.#syncTimer);
+    await this.#syncing;
     await this.#env.close();
     if (this.#temporary) rmSync(this.path, { recursive: true, force: true });
   }
