@@ -269,9 +269,12 @@ export class Database {
         );
         for (const m of state.mutations) m.handle.fail(conflict);
         if (outcome.claimed) {
-          // Refused by another transaction's claim: wait for it to commit, without using an attempt.
+          // Refused by another transaction's claim: wait for it to commit, without using an attempt,
+          // and let go of our in-process locks meanwhile (the claimant may be queued on them).
           this.#stats.claimWaits++;
           attempt--;
+          release?.();
+          release = undefined;
           await this.#withDeadline(sleep(CLAIM_WAIT_MS * (1 + Math.random())), deadline);
           continue;
         }
