@@ -43,21 +43,26 @@ async function startHammer(path: string) {
 }
 
 describe('claims: fairness against another process', () => {
-  it('a transaction starved by another process claims its keys and commits right after', async () => {
+  it('a transaction starved by another process claims its keys and commits on the next attempt', async () => {
     const path = await freshDatabaseDir();
     const hammer = await startHammer(path);
     const db = await Database.open({ path, sweepIntervalMs: 0 });
+    /** Resolves once the other process has committed past `seen` (read outside the transaction). */
+    const otherCommitted = async (seen: number) => {
+      while (Number(await db.get(counterKey())) === seen) await sleep(2);
+    };
     let attempts = 0;
-    // Each attempt reads, then waits while the other process commits to the same key: optimistic
-    // validation alone would fail every attempt. After CLAIM_AFTER losses the claim holds the other
-    // process off, so the next attempt commits.
+    // Every attempt up to CLAIM_AFTER waits until the other process has changed what it read, so it
+    // must lose. The attempt after that has claimed the key: it waits 100 ms (dozens of the other
+    // process's commits) and still must commit, because the claim holds the other process off.
     await db.transaction(async (tx) => {
       attempts++;
       const n = Number(await tx.get(counterKey()));
-      await sleep(50);
+      if (attempts <= CLAIM_AFTER) await otherCommitted(n);
+      else await sleep(100);
       tx.put(counterKey(), n + 1_000_000);
     });
-    expect(attempts).toBeLessThanOrEqual(CLAIM_AFTER + 1);
+    expect(attempts).toBe(CLAIM_AFTER + 1);
     const hammered = await hammer.stop();
     // No update was lost on either side: every increment of the other process counts.
     expect(await db.get(counterKey())).toBe(1_000_000 + hammered);

@@ -26,6 +26,42 @@ describe('commit log', () => {
     expect((await collect(t.db.changes({ since: 1 }))).map((c) => c.version)).toEqual([2]);
   });
 
+  it('a batch whose log entry outgrows its first buffer is logged whole (one big commit, then many)', async () => {
+    t = await openTestDatabase();
+    const big = 'x'.repeat(40_000);
+    // One commit of ~160 KB, then 300 concurrent commits sharing one batch: both outgrow 64 KiB.
+    await t.db.transaction((tx) => {
+      for (let i = 0; i < 4; i++) tx.put(Key.kv('big', `k${i}`), { i, big });
+    });
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        t.db.transaction((tx) => tx.put(Key.kv('many', `k${i}`), { i, pad: big.slice(0, 500) })),
+      ),
+    );
+    const all = await collect(t.db.changes());
+    expect(all).toHaveLength(301);
+    expect(all[0]!.writes.map((w) => (w.type === 'put' ? (w.value as { i: number }).i : -1))).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(
+      all
+        .slice(1)
+        .flatMap((c) => c.writes.map((w) => (w.type === 'put' ? (w.value as { i: number }).i : -1)))
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(await t.db.verify()).toEqual({ ok: true, problems: [] });
+  });
+
+  it('a commit touching more than 65,535 runs is refused and leaves nothing', async () => {
+    t = await openTestDatabase({ durability: 'buffered' });
+    const attempt = t.db.transaction((tx) => {
+      for (let i = 0; i <= 0xffff; i++) tx.put(Key.kv(`r${i}`, 'k'), i);
+    });
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('at most 65,535 runs') });
+    expect(t.db.stats()).toMatchObject({ version: 0, entries: 0 });
+    expect(await t.db.verify()).toEqual({ ok: true, problems: [] });
+  });
+
   it('follows new commits live until aborted', async () => {
     t = await openTestDatabase();
     const ac = new AbortController();
