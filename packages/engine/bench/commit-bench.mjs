@@ -68,14 +68,15 @@ for (let p = 1; p <= PAIRS; p++) {
   const rawNs = stats[rawName].p50;
   for (const name of [oursName, oneTxName]) ratios[name].push(rawNs / stats[name].p50);
   console.log(
-    `${String(p).padEnd(5)} ${perSecond(rawNs).padStart(9)}   ${perSecond(stats[oursName].p50).padStart(9)}   ${ratios[oursName].at(-1).toFixed(2)}    ${perSecond(stats[oneTxName].p50).padStart(9)}     ${ratios[oneTxName].at(-1).toFixed(2)}`,
+    `${String(p).padEnd(5)} ${perSecond(rawNs).padStart(9)}   ${perSecond(stats[oursName].p50).padStart(9)}   ${ratios[oursName].at(-1).toFixed(3)}   ${perSecond(stats[oneTxName].p50).padStart(9)}     ${ratios[oneTxName].at(-1).toFixed(3)}`,
   );
 }
+const verdict = median(ratios[oursName]) >= 0.5 ? 'met' : 'short';
 console.log(
-  `ratio, ${N} concurrent commits vs raw batched puts (median of ${PAIRS} pairs): ${median(ratios[oursName]).toFixed(2)} (target ≥ 0.50, i.e. within 2×)`,
+  `ratio, ${N} concurrent commits vs raw batched puts (median of ${PAIRS} pairs): ${median(ratios[oursName]).toFixed(3)} (target ≥ 0.500, i.e. within 2×: ${verdict})`,
 );
 console.log(
-  `ratio, one transaction of ${N} puts vs raw batched puts (median of ${PAIRS} pairs): ${median(ratios[oneTxName]).toFixed(2)}`,
+  `ratio, one transaction of ${N} puts vs raw batched puts (median of ${PAIRS} pairs): ${median(ratios[oneTxName]).toFixed(3)}`,
 );
 await db.close();
 await raw.close();

@@ -86,6 +86,24 @@ export interface EngineStats {
 
 const POLL_MS = 50;
 
+/** One `db.transaction` call across its attempts. */
+interface TxRun<T> {
+  fn: (tx: Transaction) => T | Promise<T>;
+  retries: number;
+  deadline: number | undefined;
+  runId: string | undefined;
+  attempt: number;
+  /** Releases the in-process key locks a retry holds. */
+  release: (() => void) | undefined;
+  ticket: ClaimTicket | undefined;
+}
+
+/** Ends a transaction object's life: no more use, its snapshot released. */
+function closeTransaction(state: TxState, tx: Transaction): void {
+  state.running = false;
+  tx.release();
+}
+
 /**
  * An AgentDB database: one LMDB environment in one directory, shared by every primitive.
  *
@@ -214,92 +232,137 @@ export class Database {
    *   return n;
    * });
    */
-  async transaction<T>(fn: (tx: Transaction) => T | Promise<T>, opts?: TransactionOptions): Promise<T> {
-    this.#assertOpen();
-    if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
-    const { retries, deadline, runId } = this.#txOptions(opts);
-    let release: (() => void) | undefined;
-    let ticket: ClaimTicket | undefined;
+  transaction<T>(fn: (tx: Transaction) => T | Promise<T>, opts?: TransactionOptions): Promise<T> {
+    let run: TxRun<T>;
     try {
-      for (let attempt = 1; ; attempt++) {
-        if (attempt >= CLAIM_AFTER) ticket ??= newTicket();
-        const state: TxState = {
-          reads: undefined,
-          scans: [],
-          writes: new Map(),
-          mutations: [],
-          running: true,
-          ticket,
-        };
-        const tx = new Transaction(this.#ctx, state, runId);
-        let result: T;
-        let outcome: CommitOutcome | 'read-only';
-        try {
-          const returned = fn(tx);
-          // Awaiting only a real promise spares synchronous functions a microtask turn.
-          result = isPromiseLike(returned) ? await returned : returned;
-          state.running = false;
-          this.#checkDeadline(deadline);
-          outcome = await this.#commit(state);
-        } catch (error) {
-          state.running = false;
-          for (const m of state.mutations) m.handle.fail(error);
-          throw error;
-        } finally {
-          state.running = false;
-          tx.release();
-        }
-        if (outcome === 'read-only') return result;
-        if (outcome.kind === 'committed') {
-          state.mutations.forEach((m, i) => {
-            m.handle.settle(outcome.results[i]);
-          });
-          return result;
-        }
-        if (outcome.kind === 'failed') {
-          for (const m of state.mutations) m.handle.fail(outcome.error);
-          throw outcome.error;
-        }
-        const conflict = new AgentDBError(
-          'CONFLICT',
-          `transaction lost ${attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`,
-          {
-            attempts: attempt,
-          },
-        );
-        for (const m of state.mutations) m.handle.fail(conflict);
-        if (outcome.claimed) {
-          // Refused by another transaction's claim: wait for it to commit, without using an attempt,
-          // and let go of our in-process locks meanwhile (the claimant may be queued on them).
-          this.#stats.claimWaits++;
-          attempt--;
-          release?.();
-          release = undefined;
-          await this.#withDeadline(sleep(CLAIM_WAIT_MS * (1 + Math.random())), deadline);
-          continue;
-        }
-        this.#stats.conflicts++;
-        if (attempt >= retries) throw conflict;
-        this.#stats.retries++;
-        // Queue behind other retries of the same keys (holding the union of what we depend on).
-        const previous = release;
-        release = undefined;
-        previous?.();
-        release = await this.#withDeadline(this.#locks.acquire(outcome.keys), deadline, (r) => r());
-        // The lock queue already orders in-process retries; back off only when we lost again while
-        // holding it (to another process, or to a first attempt that never queued), and not once our
-        // claim holds other writers off.
-        const claimed = ticket !== undefined && ticket.keys.length > 0;
-        if (attempt > 1 && !claimed) await this.#withDeadline(backoff(attempt), deadline);
-      }
+      this.#assertOpen();
+      if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
+      const { retries, deadline, runId } = this.#txOptions(opts);
+      run = { fn, retries, deadline, runId, attempt: 0, release: undefined, ticket: undefined };
     } catch (error) {
-      this.#stats.aborts++;
-      throw error;
-    } finally {
-      release?.();
-      // A transaction that gives up while holding claims hands them back (they would expire anyway).
-      if (ticket !== undefined && ticket.keys.length > 0) await this.#releaseClaims(ticket);
+      return Promise.reject(error);
     }
+    return this.#attempt(run);
+  }
+
+  // A transaction's attempts as a promise chain rather than one async function: a synchronous `fn`
+  // then costs no extra microtask turns, which measured ~0.3 µs of a ~12 µs commit. In order: run
+  // `fn` (#attempt), close the transaction and submit its writes (#submit), act on the outcome
+  // (#settle), and after a conflict wait for the next attempt's turn (#retry). Every failure ends in
+  // #abort and every success in #finish; both hand back locks and claims.
+  #attempt<T>(run: TxRun<T>): Promise<T> {
+    run.attempt++;
+    if (run.attempt >= CLAIM_AFTER) run.ticket ??= newTicket();
+    const state: TxState = {
+      reads: undefined,
+      scans: [],
+      writes: new Map(),
+      mutations: [],
+      running: true,
+      ticket: run.ticket,
+    };
+    const tx = new Transaction(this.#ctx, state, run.runId);
+    let returned: T | Promise<T>;
+    try {
+      returned = run.fn(tx);
+    } catch (error) {
+      closeTransaction(state, tx);
+      return this.#abort(run, state, error);
+    }
+    if (!isPromiseLike(returned)) return this.#submit(run, state, tx, returned);
+    return Promise.resolve(returned).then(
+      (result) => this.#submit(run, state, tx, result),
+      (error: unknown) => {
+        closeTransaction(state, tx);
+        return this.#abort(run, state, error);
+      },
+    );
+  }
+
+  #submit<T>(run: TxRun<T>, state: TxState, tx: Transaction, result: T): Promise<T> {
+    closeTransaction(state, tx);
+    let commit: Promise<CommitOutcome> | 'read-only';
+    try {
+      this.#checkDeadline(run.deadline);
+      commit = this.#commit(state);
+    } catch (error) {
+      return this.#abort(run, state, error);
+    }
+    if (commit === 'read-only') return Promise.resolve(this.#finish(run, result));
+    return commit.then(
+      (outcome) => this.#settle(run, state, result, outcome),
+      (error: unknown) => this.#abort(run, state, error),
+    );
+  }
+
+  #settle<T>(run: TxRun<T>, state: TxState, result: T, outcome: CommitOutcome): T | Promise<T> {
+    if (outcome.kind === 'committed') {
+      for (let i = 0; i < state.mutations.length; i++) state.mutations[i]!.handle.settle(outcome.results[i]);
+      return this.#finish(run, result);
+    }
+    if (outcome.kind === 'failed') return this.#abort(run, state, outcome.error);
+    const conflict = new AgentDBError(
+      'CONFLICT',
+      `transaction lost ${run.attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`,
+      { attempts: run.attempt },
+    );
+    if (outcome.claimed) {
+      // Refused by another transaction's claim: wait for it to commit, without using an attempt,
+      // and let go of our in-process locks meanwhile (the claimant may be queued on them).
+      for (const m of state.mutations) m.handle.fail(conflict);
+      this.#stats.claimWaits++;
+      run.attempt--;
+      run.release?.();
+      run.release = undefined;
+      return this.#next(run, this.#withDeadline(sleep(CLAIM_WAIT_MS * (1 + Math.random())), run.deadline));
+    }
+    this.#stats.conflicts++;
+    if (run.attempt >= run.retries) return this.#abort(run, state, conflict);
+    for (const m of state.mutations) m.handle.fail(conflict);
+    this.#stats.retries++;
+    return this.#next(run, this.#retryTurn(run, outcome.keys));
+  }
+
+  /** The next attempt once `turn` resolves; a failed wait (TIMEOUT) ends the transaction. */
+  #next<T>(run: TxRun<T>, turn: Promise<void>): Promise<T> {
+    return turn.then(
+      () => this.#attempt(run),
+      (error: unknown) => this.#abort(run, undefined, error),
+    );
+  }
+
+  /** Waits for a retry's turn: the in-process locks on what it depended on, then backoff. */
+  async #retryTurn<T>(run: TxRun<T>, keys: string[]): Promise<void> {
+    // Queue behind other retries of the same keys (holding the union of what we depend on).
+    const previous = run.release;
+    run.release = undefined;
+    previous?.();
+    run.release = await this.#withDeadline(this.#locks.acquire(keys), run.deadline, (r) => r());
+    // The lock queue already orders in-process retries; back off only when we lost again while
+    // holding it (to another process, or to a first attempt that never queued), and not once our
+    // claim holds other writers off.
+    const claimed = run.ticket !== undefined && run.ticket.keys.length > 0;
+    if (run.attempt > 1 && !claimed) await this.#withDeadline(backoff(run.attempt), run.deadline);
+  }
+
+  #finish<T>(run: TxRun<T>, result: T): T | Promise<T> {
+    if (run.release === undefined && run.ticket === undefined) return result;
+    return this.#handBack(run).then(() => result);
+  }
+
+  /** Ends the transaction with `error`: its mutation handles reject with it, and so does the call. */
+  #abort<T>(run: TxRun<T>, state: TxState | undefined, error: unknown): Promise<T> {
+    this.#stats.aborts++;
+    if (state !== undefined) for (const m of state.mutations) m.handle.fail(error);
+    return this.#handBack(run).then(() => Promise.reject(error));
+  }
+
+  /** Releases the transaction's in-process locks and any claims it still holds. */
+  async #handBack<T>(run: TxRun<T>): Promise<void> {
+    run.release?.();
+    run.release = undefined;
+    // A transaction that ends while holding claims hands them back (they would expire anyway).
+    if (run.ticket !== undefined && run.ticket.keys.length > 0) await this.#releaseClaims(run.ticket);
   }
 
   async #releaseClaims(ticket: ClaimTicket): Promise<void> {
