@@ -1,14 +1,8 @@
 import { AgentDBError, type Clock, isAgentDBError, readClock } from '@agentdb/core';
-import { CommitBatch, type CommitOutcome, commitInScope } from './commit.js';
+import { CommitBatch, commitInScope } from './commit.js';
 import type { Durability, WalRetention } from './options.js';
 import type { Storage } from './storage.js';
 import type { TxContext, TxState } from './transaction.js';
-
-interface Job {
-  state: TxState;
-  resolve(outcome: CommitOutcome): void;
-  reject(error: unknown): void;
-}
 
 export interface CommitQueueOptions {
   clock: Clock;
@@ -28,7 +22,9 @@ export class CommitQueue {
   readonly #ctx: TxContext;
   readonly #opts: CommitQueueOptions;
   readonly #onCommitted: (count: number, lastVersion: number) => void;
-  #queue: Job[] = [];
+  #queue: TxState[] = [];
+  /** The pending batch's promise: every state queued until its callback runs shares it. */
+  #batch: Promise<void> | undefined;
   #pending = 0;
   #idle: (() => void)[] = [];
 
@@ -44,13 +40,16 @@ export class CommitQueue {
     this.#onCommitted = onCommitted;
   }
 
-  /** Queues a transaction's write set; resolves once its outcome is durable per the mode. */
-  submit(state: TxState): Promise<CommitOutcome> {
+  /**
+   * Queues a transaction's write set. The returned promise is the batch's, shared by every transaction
+   * in it (one promise per batch, not per commit): once it resolves, `state.outcome` holds this
+   * transaction's outcome, durable per the mode. It rejects only when the whole batch failed.
+   */
+  submit(state: TxState): Promise<void> {
     this.#pending++;
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ state, resolve, reject });
-      if (this.#queue.length === 1) this.#runBatch();
-    });
+    this.#queue.push(state);
+    if (this.#queue.length === 1) this.#batch = this.#runBatch();
+    return this.#batch!;
   }
 
   /** Resolves when no submitted commit is still in flight. */
@@ -64,25 +63,51 @@ export class CommitQueue {
     if (this.#pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #runBatch(): void {
-    let jobs: Job[] = [];
-    const outcomes: CommitOutcome[] = [];
-    this.#storage
-      .write((scope) => {
-        // Take everything queued up to now: later submissions start the next batch.
-        jobs = this.#queue;
+  #runBatch(): Promise<void> {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let taken: TxState[] | undefined;
+    const fail = (cause: unknown) => {
+      // If the callback never ran, the queue still holds exactly this batch's transactions.
+      if (taken === undefined) {
+        taken = this.#queue;
         this.#queue = [];
+      }
+      reject(
+        isAgentDBError(cause)
+          ? cause
+          : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause }),
+      );
+      this.#settled(taken.length);
+    };
+    let written: Promise<void>;
+    try {
+      written = this.#storage.write((scope) => {
+        // Take everything queued up to now: later submissions start the next batch.
+        const states = this.#queue;
+        this.#queue = [];
+        taken = states;
         const batch = new CommitBatch(scope, readClock(this.#opts.clock), this.#storage.versionSeen);
-        for (const job of jobs) outcomes.push(commitInScope(batch, job.state, this.#ctx));
+        for (const state of states) state.outcome = commitInScope(batch, state, this.#ctx);
         batch.finish(this.#opts.walRetention);
-      })
+      });
+    } catch (cause) {
+      fail(cause);
+      return done;
+    }
+    written
       .then(async () => {
+        const states = taken ?? [];
         let committed = 0;
         let last = 0;
-        for (const o of outcomes) {
-          if (o.kind === 'committed') {
+        for (const state of states) {
+          if (state.outcome?.kind === 'committed') {
             committed++;
-            last = o.version;
+            last = state.outcome.version;
           }
         }
         if (committed > 0) {
@@ -91,17 +116,10 @@ export class CommitQueue {
           else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
           this.#onCommitted(committed, last);
         }
-        jobs.forEach((job, i) => {
-          job.resolve(outcomes[i]!);
-        });
-        this.#settled(jobs.length);
+        resolve();
+        this.#settled(states.length);
       })
-      .catch((cause: unknown) => {
-        const error = isAgentDBError(cause)
-          ? cause
-          : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
-        for (const job of jobs) job.reject(error);
-        this.#settled(jobs.length);
-      });
+      .catch(fail);
+    return done;
   }
 }

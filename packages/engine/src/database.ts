@@ -260,6 +260,7 @@ export class Database {
       mutations: [],
       running: true,
       ticket: run.ticket,
+      outcome: undefined,
     };
     const tx = new Transaction(this.#ctx, state, run.runId);
     let returned: T | Promise<T>;
@@ -281,7 +282,7 @@ export class Database {
 
   #submit<T>(run: TxRun<T>, state: TxState, tx: Transaction, result: T): Promise<T> {
     closeTransaction(state, tx);
-    let commit: Promise<CommitOutcome> | 'read-only';
+    let commit: Promise<void> | 'read-only';
     try {
       this.#checkDeadline(run.deadline);
       commit = this.#commit(state);
@@ -290,7 +291,7 @@ export class Database {
     }
     if (commit === 'read-only') return Promise.resolve(this.#finish(run, result));
     return commit.then(
-      (outcome) => this.#settle(run, state, result, outcome),
+      () => this.#settle(run, state, result, state.outcome!),
       (error: unknown) => this.#abort(run, state, error),
     );
   }
@@ -422,7 +423,7 @@ export class Database {
     }
   }
 
-  #commit(state: TxState): Promise<CommitOutcome> | 'read-only' {
+  #commit(state: TxState): Promise<void> | 'read-only' {
     if (state.writes.size === 0 && state.mutations.length === 0) return 'read-only';
     this.#assertOpen();
     return this.#queue.submit(state);

@@ -9,6 +9,7 @@ import {
   type Value,
 } from '@agentdb/core';
 import type { ClaimTicket } from './claims.js';
+import type { CommitOutcome } from './commit.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
 import type { ReadView, Snapshot } from './storage.js';
@@ -100,6 +101,8 @@ export interface TxState {
   running: boolean;
   /** Set once the transaction has lost enough attempts to claim what it reads (claims.ts). */
   ticket: ClaimTicket | undefined;
+  /** What the commit batch decided for this attempt; set before the batch's promise resolves. */
+  outcome: CommitOutcome | undefined;
 }
 
 /** What a transaction needs from its database. */
