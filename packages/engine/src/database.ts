@@ -248,7 +248,7 @@ export class Database {
   // A transaction's attempts as a promise chain rather than one async function: a synchronous `fn`
   // then costs no extra microtask turns, which measured ~0.3 µs of a ~12 µs commit. In order: run
   // `fn` (#attempt), close the transaction and submit its writes (#submit), act on the outcome
-  // (#settle), and after a conflict wait for the next attempt's turn (#retry). Every failure ends in
+  // (#settle), and after a conflict wait for the next attempt's turn (#retryTurn). Every failure ends in
   // #abort and every success in #finish; both hand back locks and claims.
   #attempt<T>(run: TxRun<T>): Promise<T> {
     run.attempt++;
