@@ -8,15 +8,17 @@ import { entryExpiry, entryValue } from './stored-entry.js';
  * one LMDB write per batch rather than per commit. `db.changes()` still yields one record per commit.
  *
  * Entry key: the first commit version in the batch. Entry value (all integers big-endian):
- *   CRC-32 over everything after it (u32) ‖ format (u8 = 1) ‖ last version (f64) ‖ timestamp (f64)
+ *   CRC-32 over everything after it (u32) ‖ format (u8 = 2) ‖ last version (f64) ‖ timestamp (f64)
  *   ‖ commit count (u32) ‖ per commit, in version order (first, first + 1, …):
- *       run-id count (u16) ‖ per run id: length (u8) ‖ ASCII bytes
- *       ‖ write count (u32) ‖ per write: key length (u16) ‖ key ‖ stored length (u32; 0xFFFFFFFF = delete) ‖ stored entry
+ *       write count (u32) ‖ per write: key length (u16) ‖ key ‖ stored length (u32; 0xFFFFFFFF = delete) ‖ stored entry
  * Entries are logged byte-for-byte as stored, so replay is exact. All commits of a batch share its
- * timestamp: they became durable in the same LMDB transaction. A plain length-prefixed layout keeps the
- * hot path to one allocation and a few copies.
+ * timestamp: they became durable in the same LMDB transaction. A commit's run ids are not stored: they
+ * are read from its keys when the record is decoded (format 1 also stored them, as a u16 count and
+ * length-prefixed ASCII ids before the write count; it is still read). A plain length-prefixed layout
+ * keeps the hot path to one allocation and a few copies.
  */
-const FORMAT = 1;
+const FORMAT = 2;
+const FORMAT_WITH_RUN_IDS = 1;
 const HEADER = 21; // CRC (4) + format (1) + last version (8) + timestamp (8)
 const DELETED = 0xffffffff;
 
@@ -53,7 +55,6 @@ export class LogEntryBuilder {
   #at = HEADER + 4;
   #first = 0;
   #count = 0;
-  readonly #runIds: string[] = [];
 
   #reserve(bytes: number): void {
     if (this.#at + bytes <= this.#out.length) return;
@@ -64,38 +65,16 @@ export class LogEntryBuilder {
 
   /** Adds the next commit (its version follows the previous one's). */
   add(version: number, writes: ReadonlyMap<string, LoggedWrite>): void {
-    const runIds = this.#runIds;
-    runIds.length = 0;
-    let size = 2 + 4;
-    for (const w of writes.values()) {
-      const runId = runIdOfKey(w.key);
-      if (runId !== undefined && !runIds.includes(runId)) {
-        runIds.push(runId);
-        size += 1 + runId.length;
-      }
-      size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
-    }
-    if (runIds.length > 0xffff) {
-      // The record's run-id count is a u16; nothing has been staged for this commit yet.
-      throw new AgentDBError(
-        'INVALID_ARGUMENT',
-        `a commit may touch at most 65,535 runs, not ${runIds.length}`,
-      );
-    }
+    let size = 4;
+    for (const w of writes.values()) size += 2 + w.key.length + 4 + (w.stored?.length ?? 0);
     if (this.#count === 0) this.#first = version;
     this.#count++;
     this.#reserve(size);
     // Plain byte stores for the lengths: this runs once per write of every commit, and Buffer's write
-    // methods re-validate their arguments on each call. Every length here is already bounded (keys ≤ 1,900
-    // bytes, values ≤ maxValueBytes, at most 65,535 run ids per commit in practice).
+    // methods re-validate their arguments on each call. Every length is bounded (keys ≤ 1,900 bytes,
+    // values ≤ maxValueBytes).
     const out = this.#out;
-    let at = u16(out, this.#at, runIds.length);
-    for (const r of runIds) {
-      out[at++] = r.length;
-      // Run ids are ASCII (validated), so each UTF-16 unit is its byte.
-      for (let i = 0; i < r.length; i++) out[at++] = r.charCodeAt(i);
-    }
-    at = u32(out, at, writes.size);
+    let at = u32(out, this.#at, writes.size);
     for (const w of writes.values()) {
       at = u16(out, at, w.key.length);
       out.set(w.key, at);
@@ -155,7 +134,10 @@ export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[]
   if (buf.length < HEADER + 4 || buf.readUInt32BE(0) !== crc32(buf.subarray(4))) {
     throw new AgentDBError('CORRUPTION', `${where} fails its checksum`);
   }
-  if (buf[4] !== FORMAT) throw new AgentDBError('CORRUPTION', `${where} has unknown format ${buf[4]}`);
+  const format = buf[4];
+  if (format !== FORMAT && format !== FORMAT_WITH_RUN_IDS) {
+    throw new AgentDBError('CORRUPTION', `${where} has unknown format ${format}`);
+  }
   const { last, timestamp } = logEntryHeader(buf);
   const count = buf.readUInt32BE(HEADER);
   if (first + count - 1 !== last)
@@ -164,13 +146,16 @@ export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[]
   let at = HEADER + 4;
   try {
     for (let i = 0; i < count; i++) {
-      const runIds: string[] = [];
-      const runCount = buf.readUInt16BE(at);
-      at += 2;
-      for (let r = 0; r < runCount; r++) {
-        const len = buf[at++]!;
-        runIds.push(buf.toString('latin1', at, at + len));
-        at += len;
+      let stored: string[] | undefined;
+      if (format === FORMAT_WITH_RUN_IDS) {
+        stored = [];
+        const runCount = buf.readUInt16BE(at);
+        at += 2;
+        for (let r = 0; r < runCount; r++) {
+          const len = buf[at++]!;
+          stored.push(buf.toString('latin1', at, at + len));
+          at += len;
+        }
       }
       const writeCount = buf.readUInt32BE(at);
       at += 4;
@@ -187,7 +172,7 @@ export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[]
           at += storedLen;
         }
       }
-      commits.push({ version: first + i, timestamp, runIds, writes });
+      commits.push({ version: first + i, timestamp, runIds: stored ?? runIdsOf(writes), writes });
     }
   } catch (cause) {
     throw new AgentDBError('CORRUPTION', `${where} is truncated (${String(cause)})`, { cause });
@@ -195,6 +180,16 @@ export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[]
   if (at !== buf.length)
     throw new AgentDBError('CORRUPTION', `${where} has ${buf.length - at} trailing bytes`);
   return commits;
+}
+
+/** The runs a commit touched, in the order its writes first touch them (system keys belong to none). */
+function runIdsOf(writes: readonly LoggedWrite[]): string[] {
+  const runIds: string[] = [];
+  for (const w of writes) {
+    const runId = runIdOfKey(w.key);
+    if (runId !== undefined && !runIds.includes(runId)) runIds.push(runId);
+  }
+  return runIds;
 }
 
 /** The public form of a logged commit. */

@@ -93,9 +93,8 @@ export class CommitBatch {
    * `writes` (for the log entry): the caller must not change it afterwards.
    */
   apply(writes: ReadonlyMap<string, PendingWrite>): number {
-    const version = this.#version + 1;
-    this.#log.add(version, writes); // first: it is the only step that can refuse the commit
-    this.#version = version;
+    const version = ++this.#version;
+    this.#log.add(version, writes);
     for (const w of writes.values()) {
       // The write is the batch's from now on: stamping it in place spares a staging copy.
       w.version = version;

@@ -1,7 +1,8 @@
+import { crc32 } from 'node:zlib';
 import { decodeValue, Key, runRange } from '@agentdb/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommitRecord } from '../src/index.js';
-import { openRawData, openTestDatabase, type TestDatabase } from '../src/testing.js';
+import { openRawData, openRawLog, openTestDatabase, type TestDatabase } from '../src/testing.js';
 import { collect } from './helpers.js';
 
 let t: TestDatabase;
@@ -52,13 +53,28 @@ describe('commit log', () => {
     expect(await t.db.verify()).toEqual({ ok: true, problems: [] });
   });
 
-  it('a commit touching more than 65,535 runs is refused and leaves nothing', async () => {
-    t = await openTestDatabase({ durability: 'buffered' });
-    const attempt = t.db.transaction((tx) => {
-      for (let i = 0; i <= 0xffff; i++) tx.put(Key.kv(`r${i}`, 'k'), i);
+  it("still reads format-1 entries, which stored each commit's run ids before its writes", async () => {
+    t = await openTestDatabase();
+    await t.db.transaction((tx) => {
+      tx.put(Key.kv('a', 'x'), 1);
+      tx.put(Key.kv('b', 'y'), 2);
     });
-    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('at most 65,535 runs') });
-    expect(t.db.stats()).toMatchObject({ version: 0, entries: 0 });
+    await t.db.close();
+    const log = await openRawLog(t.path);
+    const entry = Buffer.from(log.get(1)!);
+    // Same entry in format 1: the record gains a run-id list (deliberately in an order the keys would
+    // not give, to show the stored list is what is read).
+    const runIds = Buffer.from([0, 2, 1, 0x62, 1, 0x61]); // u16 count 2, then "b", "a"
+    const body = Buffer.concat([entry.subarray(4, 25), runIds, entry.subarray(25)]);
+    body[0] = 1;
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    log.put(1, Buffer.concat([crc, body]));
+    await log.close();
+    await t.reopen();
+    const [commit] = await collect(t.db.changes());
+    expect(commit!.runIds).toEqual(['b', 'a']);
+    expect(commit!.writes.map((w) => (w.type === 'put' ? w.value : null))).toEqual([1, 2]);
     expect(await t.db.verify()).toEqual({ ok: true, problems: [] });
   });
 
