@@ -98,6 +98,13 @@ interface TxRun<T> {
   ticket: ClaimTicket | undefined;
 }
 
+/** Releases the in-process key locks a transaction's retry holds, if any. */
+function unlock(run: TxRun<unknown>): void {
+  const release = run.release;
+  run.release = undefined;
+  release?.();
+}
+
 /** Ends a transaction object's life: no more use, its snapshot released. */
 function closeTransaction(state: TxState, tx: Transaction): void {
   state.running = false;
@@ -307,19 +314,20 @@ export class Database {
       `transaction lost ${run.attempt} optimistic commit(s) to concurrent writers; retry later or reduce contention on the same keys`,
       { attempts: run.attempt },
     );
+    if (!outcome.claimed) {
+      this.#stats.conflicts++;
+      if (run.attempt >= run.retries) return this.#abort(run, state, conflict);
+    }
+    // This attempt is over; its mutation handles reject (the next attempt's `fn` makes new ones).
+    for (const m of state.mutations) m.handle.fail(conflict);
     if (outcome.claimed) {
       // Refused by another transaction's claim: wait for it to commit, without using an attempt,
       // and let go of our in-process locks meanwhile (the claimant may be queued on them).
-      for (const m of state.mutations) m.handle.fail(conflict);
       this.#stats.claimWaits++;
       run.attempt--;
-      run.release?.();
-      run.release = undefined;
+      unlock(run);
       return this.#next(run, this.#withDeadline(sleep(CLAIM_WAIT_MS * (1 + Math.random())), run.deadline));
     }
-    this.#stats.conflicts++;
-    if (run.attempt >= run.retries) return this.#abort(run, state, conflict);
-    for (const m of state.mutations) m.handle.fail(conflict);
     this.#stats.retries++;
     return this.#next(run, this.#retryTurn(run, outcome.keys));
   }
@@ -335,9 +343,7 @@ export class Database {
   /** Waits for a retry's turn: the in-process locks on what it depended on, then backoff. */
   async #retryTurn<T>(run: TxRun<T>, keys: string[]): Promise<void> {
     // Queue behind other retries of the same keys (holding the union of what we depend on).
-    const previous = run.release;
-    run.release = undefined;
-    previous?.();
+    unlock(run);
     run.release = await this.#withDeadline(this.#locks.acquire(keys), run.deadline, (r) => r());
     // The lock queue already orders in-process retries; back off only when we lost again while
     // holding it (to another process, or to a first attempt that never queued), and not once our
@@ -360,8 +366,7 @@ export class Database {
 
   /** Releases the transaction's in-process locks and any claims it still holds. */
   async #handBack<T>(run: TxRun<T>): Promise<void> {
-    run.release?.();
-    run.release = undefined;
+    unlock(run);
     // A transaction that ends while holding claims hands them back (they would expire anyway).
     if (run.ticket !== undefined && run.ticket.keys.length > 0) await this.#releaseClaims(run.ticket);
   }
