@@ -91,7 +91,7 @@ export class CommitQueue {
         const states = this.#queue;
         this.#queue = [];
         taken = states;
-        const batch = new CommitBatch(scope, readClock(this.#opts.clock), this.#storage.versionSeen);
+        const batch = new CommitBatch(scope, readClock(this.#opts.clock));
         for (const state of states) state.outcome = commitInScope(batch, state, this.#ctx);
         batch.finish(this.#opts.walRetention);
       });
@@ -111,7 +111,6 @@ export class CommitQueue {
           }
         }
         if (committed > 0) {
-          this.#storage.committed(last);
           if (this.#opts.durability === 'strict') await this.#storage.flushed();
           else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
           this.#onCommitted(committed, last);

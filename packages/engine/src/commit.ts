@@ -47,22 +47,11 @@ export class CommitBatch {
   readonly now: number;
   #version: number;
 
-  /**
-   * @param versionSeen the highest commit version this process has already observed; a write
-   *   transaction whose counter is below it sees a stale state and is refused before writing anything.
-   */
-  constructor(scope: WriteScope, now: number, versionSeen: number) {
+  constructor(scope: WriteScope, now: number) {
     this.#scope = scope;
     this.claims = new BatchClaims(scope);
     this.now = now;
     this.#version = scope.metaGet('version');
-    if (this.#version < versionSeen) {
-      throw new AgentDBError(
-        'STORAGE',
-        `the write transaction sees commit ${this.#version}, but commit ${versionSeen} was already observed; ` +
-          'refusing to commit on a stale state (nothing was written)',
-      );
-    }
   }
 
   /** The entry version of `key` now (0 when absent), staged writes included. */
@@ -261,7 +250,6 @@ export function sweepInScope(
   now: number,
   limit: number,
   retention: WalRetention,
-  versionSeen: number,
 ): { deleted: number; more: boolean } {
   const due = scope.ttlDue(now, limit);
   const writes = new Map<string, PendingWrite>();
@@ -275,7 +263,7 @@ export function sweepInScope(
     }
   }
   if (writes.size > 0) {
-    const batch = new CommitBatch(scope, now, versionSeen);
+    const batch = new CommitBatch(scope, now);
     batch.apply(writes);
     batch.finish(retention);
   }

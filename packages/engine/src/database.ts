@@ -63,6 +63,12 @@ export interface EngineStats {
   aborts: number;
   /** Expired entries deleted by sweeps in this process. */
   expiredSwept: number;
+  /**
+   * Write transactions that LMDB started from an older state than the newest commit, because another
+   * process opened the directory during a commit; each was repaired before writing and run again
+   * (README, "Durability").
+   */
+  staleStarts: number;
   /** The latest commit version in the database (all processes). */
   version: number;
   /** Retained commit-log records. */
@@ -175,7 +181,7 @@ export class Database {
    */
   static async open(opts?: DatabaseOptions): Promise<Database> {
     const resolved = resolveOptions(opts);
-    return new Database(resolved, Storage.open(resolved));
+    return new Database(resolved, await Storage.open(resolved));
   }
 
   /** The directory holding the database (a temporary one in memory mode). @example db.path */
@@ -591,13 +597,7 @@ export class Database {
     for (;;) {
       const now = readClock(this.#opts.clock);
       const { deleted, more } = await this.#storage.write((scope) =>
-        sweepInScope(
-          scope,
-          now,
-          this.#opts.sweepBatchSize,
-          this.#opts.walRetention,
-          this.#storage.versionSeen,
-        ),
+        sweepInScope(scope, now, this.#opts.sweepBatchSize, this.#opts.walRetention),
       );
       if (deleted > 0 && this.#opts.durability === 'strict') await this.#storage.flushed();
       total += deleted;
@@ -623,6 +623,7 @@ export class Database {
       entries: this.#storage.dataCount(),
       sizeBytes: this.#storage.sizeBytes(),
       reads: this.#storage.reads,
+      staleStarts: this.#storage.staleStarts,
       openSnapshots: this.#snapshots.size,
       durability: this.#opts.durability,
       path: this.#storage.path,

@@ -8,6 +8,7 @@ import {
   open,
   type RootDatabase,
 } from 'lmdb';
+import { LockFile } from './lock-file.js';
 import type { Durability } from './options.js';
 
 /**
@@ -73,6 +74,20 @@ export type MetaName = 'version' | 'logTrimmedThrough';
 
 const compare = Buffer.compare;
 
+/** lmdb-js members this module uses that its type definitions leave out. */
+interface LmdbInternals {
+  /** The id of the write transaction in progress. */
+  getWriteTxnId(): number;
+  /** The native environment: `info().lastTxnId` is the id on the newest meta page. */
+  env: { info(): { lastTxnId: number } };
+}
+
+/** What a write callback returns when its transaction started from a stale state (it wrote nothing). */
+const STALE: unique symbol = Symbol('stale write transaction');
+
+/** Unrepairable stale starts in a row before a write is refused (another opener may race the repair). */
+const MAX_UNREPAIRED_STARTS = 100;
+
 function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
 }
@@ -122,23 +137,20 @@ export class Storage {
   readonly #ttl: LmdbDatabase<Buffer, Buffer>;
   readonly #meta: LmdbDatabase<number, string>;
   readonly #claims: LmdbDatabase<Buffer, Buffer>;
+  /** LMDB's lock file, for repairing a stale start (lock-file.ts); absent when opened read-only. */
+  readonly #lock: LockFile | undefined;
   /** Entries read through snapshots and latest reads (not commit validation): the read counter. */
   reads = 0;
-  /**
-   * The highest commit version this process has seen, in a read or in its own commit. Commit versions
-   * only grow, so a write transaction that sees an older state than this is not the latest state:
-   * committing on it could lose writes, and `CommitBatch` refuses to.
-   */
-  versionSeen = 0;
+  /** Write transactions LMDB started from an older state than the newest commit, repaired and re-run. */
+  staleStarts = 0;
+  /** Stale starts in a row that could not be repaired (see #startsFromNewest). */
+  #unrepaired = 0;
 
-  #saw(version: number): void {
-    if (version > this.versionSeen) this.versionSeen = version;
-  }
-
-  private constructor(path: string, temporary: boolean, env: RootDatabase) {
+  private constructor(path: string, temporary: boolean, env: RootDatabase, lock: LockFile | undefined) {
     this.path = path;
     this.#temporary = temporary;
     this.#env = env;
+    this.#lock = lock;
     this.#data = env.openDB<Buffer, Buffer>({
       name: 'data',
       keyEncoding: 'binary',
@@ -151,8 +163,25 @@ export class Storage {
     this.#claims = env.openDB<Buffer, Buffer>({ name: 'claims', keyEncoding: 'binary', encoding: 'binary' });
   }
 
-  /** Opens (creating if needed) the environment for a directory, or a temporary one. */
-  static open(opts: StorageOptions): Storage {
+  /**
+   * Opens (creating if needed) the environment for a directory, or a temporary one. A writable one
+   * then runs one empty write transaction, which repairs the lock file if this very open raced with a
+   * commit in another process (lock-file.ts), so readers do not go on seeing the state before it.
+   */
+  static async open(opts: StorageOptions): Promise<Storage> {
+    const storage = Storage.#openEnv(opts);
+    if (!opts.readOnly) {
+      try {
+        await storage.write(() => undefined);
+      } catch (cause) {
+        await storage.close();
+        throw cause;
+      }
+    }
+    return storage;
+  }
+
+  static #openEnv(opts: StorageOptions): Storage {
     const temporary = opts.path === undefined;
     const path = opts.path ?? mkdtempSync(join(tmpdir(), 'agentdb-'));
     if (opts.readOnly) {
@@ -174,19 +203,15 @@ export class Storage {
         maxDbs: 8,
         compression: false,
         readOnly: opts.readOnly,
-        // No overlappingSync, whatever the mode: with it, lmdb-js writes each flushed transaction's
-        // meta page from a sync thread outside the writer lock, and one of our two-process test runs
-        // saw a write transaction start from an older state than the process had already read (the
-        // stale-view guard in CommitBatch refused it). Plain LMDB commits are multi-process safe, the
-        // flag is the same in every process whatever its durability, and the commit micro-benchmark
-        // measured no difference. `strict` then syncs inside each commit; `buffered` syncs the data
-        // pages but not the meta page (noMetaSync: an OS crash can undo the last commits, never tear
-        // one); `memory` is temporary by design, the only place noSync is safe.
+        // No overlappingSync, the same in every process whatever its durability (README, "Multi-process
+        // notes"). `strict` then syncs inside each commit; `buffered` syncs the data pages but not the
+        // meta page (noMetaSync: an OS crash can undo the last commits, never tear one); `memory` is
+        // temporary by design, the only place noSync is safe.
         overlappingSync: false,
         ...(opts.durability === 'memory' ? { noSync: true } : {}),
         ...(opts.durability === 'buffered' ? { noMetaSync: true } : {}),
       });
-      return new Storage(path, temporary, env);
+      return new Storage(path, temporary, env, opts.readOnly ? undefined : LockFile.open(path));
     } catch (cause) {
       if (temporary) rmSync(path, { recursive: true, force: true });
       throw new AgentDBError('STORAGE', `cannot open the database at ${path}: ${String(cause)}`, { cause });
@@ -202,9 +227,7 @@ export class Storage {
       get: (key) => {
         this.reads++;
         const e = data.getEntry(asBuffer(key), { transaction });
-        if (e === undefined) return undefined;
-        this.#saw(e.version ?? 0);
-        return { key, stored: e.value, version: e.version ?? 0 };
+        return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
       },
       range: (start, end, reverse = false) =>
         this.#counted(boundedRange(data, start, end, reverse, transaction)),
@@ -219,7 +242,6 @@ export class Storage {
   *#counted(entries: Iterable<RawEntry>): Iterable<RawEntry> {
     for (const e of entries) {
       this.reads++;
-      this.#saw(e.version);
       yield e;
     }
   }
@@ -227,14 +249,7 @@ export class Storage {
   /** A counted read of the latest committed entry, outside any snapshot. */
   readLatest(key: Uint8Array): RawEntry | undefined {
     this.reads++;
-    const e = this.getLatest(key);
-    if (e !== undefined) this.#saw(e.version);
-    return e;
-  }
-
-  /** Records the last version of a batch this process committed. */
-  committed(version: number): void {
-    this.#saw(version);
+    return this.getLatest(key);
   }
 
   /** A read of the latest committed entry, outside any snapshot. */
@@ -246,10 +261,43 @@ export class Storage {
   /**
    * Runs `fn` inside an LMDB write transaction that lmdb-js batches with every other write queued in
    * the same event turn (group commit). `fn` must be synchronous and must not throw after writing:
-   * lmdb-js would commit its partial writes along with the batch.
+   * lmdb-js would commit its partial writes along with the batch. `fn` only ever runs in a write
+   * transaction that starts from the newest commit: a stale start is repaired and run again first.
    */
-  write<T>(fn: (scope: WriteScope) => T): Promise<T> {
-    return this.#env.transaction(() => fn(this.#scope)) as Promise<T>;
+  async write<T>(fn: (scope: WriteScope) => T): Promise<T> {
+    for (;;) {
+      const out = await this.#env.transaction(() => (this.#startsFromNewest() ? fn(this.#scope) : STALE));
+      if (out !== STALE) return out as T;
+    }
+  }
+
+  /**
+   * True when the current write transaction starts from the newest committed state. LMDB starts a
+   * write transaction from the meta page its lock file names, which a process opening the directory
+   * can leave naming an older one (lock-file.ts). On such a stale start nothing has been written
+   * yet: the lock file is repaired (we hold the writer lock) and false tells the caller to run again.
+   */
+  #startsFromNewest(): boolean {
+    const env = this.#env as unknown as LmdbInternals;
+    const base = env.getWriteTxnId() - 1;
+    const newest = env.env.info().lastTxnId;
+    if (newest <= base) {
+      this.#unrepaired = 0;
+      return true;
+    }
+    this.staleStarts++;
+    if (this.#lock?.repair(base, newest)) return false;
+    // Not repaired: another opener stored an id meanwhile (the next start reads it afresh), or the
+    // lock file is not laid out as lock-file.ts expects. Refuse rather than retry forever.
+    if (++this.#unrepaired > MAX_UNREPAIRED_STARTS) {
+      throw new AgentDBError(
+        'STORAGE',
+        `LMDB keeps starting write transactions from transaction ${base} although ${newest} is committed, ` +
+          'and the lock file could not be repaired; nothing was written. Close every process using ' +
+          `${this.path} and open it again (the first opener rebuilds the lock file).`,
+      );
+    }
+    return false;
   }
 
   /** Resolves when every commit so far is flushed to disk. */
@@ -381,6 +429,7 @@ export class Storage {
     clearTimeout(this.#syncTimer);
     await this.#syncing;
     await this.#env.close();
+    this.#lock?.close();
     if (this.#temporary) rmSync(this.path, { recursive: true, force: true });
   }
 }
