@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { WriteScope } from './storage.js';
+import type { WriteScope } from './write-scope.js';
 
 /**
  * Claims: fairness for a transaction that keeps losing to another process.

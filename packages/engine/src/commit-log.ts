@@ -121,10 +121,19 @@ function u32(out: Buffer, at: number, n: number): number {
   return at + 4;
 }
 
-/** The header of a log entry (no checksum check, no body decode): for retention. */
-export function logEntryHeader(bytes: Uint8Array): { last: number; timestamp: number } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+/** The header of a log entry, read without a checksum check. */
+function headerOf(buf: Buffer): { last: number; timestamp: number } {
   return { last: buf.readDoubleBE(5), timestamp: buf.readDoubleBE(13) };
+}
+
+/**
+ * The header of a log entry whose checksum holds (no body decode), or `undefined` for a damaged
+ * entry: for retention, which must never trust — or throw on — a damaged entry inside a commit.
+ */
+export function logEntryHeader(bytes: Uint8Array): { last: number; timestamp: number } | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (buf.length < HEADER + 4 || buf.readUInt32BE(0) !== crc32(buf.subarray(4))) return undefined;
+  return headerOf(buf);
 }
 
 /** Decodes a log entry into its commits; a bad checksum, layout or numbering is `CORRUPTION`. */
@@ -138,7 +147,7 @@ export function decodeLogEntry(first: number, bytes: Uint8Array): LoggedCommit[]
   if (format !== FORMAT && format !== FORMAT_WITH_RUN_IDS) {
     throw new AgentDBError('CORRUPTION', `${where} has unknown format ${format}`);
   }
-  const { last, timestamp } = logEntryHeader(buf);
+  const { last, timestamp } = headerOf(buf);
   const count = buf.readUInt32BE(HEADER);
   if (first + count - 1 !== last)
     throw new AgentDBError('CORRUPTION', `${where} holds ${count} commits but ends at ${last}`);

@@ -1,4 +1,4 @@
-import { AgentDBError, type Clock, isAgentDBError, readClock } from '@agentdb/core';
+import { AgentDBError, type Clock, isAgentDBError } from '@agentdb/core';
 import { CommitBatch, commitInScope } from './commit.js';
 import type { Durability, WalRetention } from './options.js';
 import type { Storage } from './storage.js';
@@ -91,7 +91,7 @@ export class CommitQueue {
         const states = this.#queue;
         this.#queue = [];
         taken = states;
-        const batch = new CommitBatch(scope, readClock(this.#opts.clock));
+        const batch = new CommitBatch(scope, this.#ctx.ttlNow());
         for (const state of states) state.outcome = commitInScope(batch, state, this.#ctx);
         batch.finish(this.#opts.walRetention);
       });

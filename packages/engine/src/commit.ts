@@ -3,7 +3,7 @@ import { BatchClaims } from './claims.js';
 import { LogEntryBuilder, logEntryHeader } from './commit-log.js';
 import { checkKey, keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
-import type { RawEntry, WriteScope } from './storage.js';
+import type { RawEntry } from './read-view.js';
 import { entryExpiry, entryValue, isExpired } from './stored-entry.js';
 import {
   type MutationContext,
@@ -13,6 +13,7 @@ import {
   type TxContext,
   type TxState,
 } from './transaction.js';
+import type { WriteScope } from './write-scope.js';
 
 /**
  * The commit pipeline. Everything here runs synchronously inside one LMDB write transaction, which
@@ -206,7 +207,10 @@ function trimLog(scope: WriteScope, version: number, now: number, retention: Wal
   const cutoff = 'ms' in retention ? now - retention.ms : undefined;
   let trimmedThrough = 0;
   for (const { first, entry } of scope.logOldest(TRIM_BATCH)) {
-    const { last, timestamp } = logEntryHeader(entry);
+    const header = logEntryHeader(entry);
+    // A damaged entry stops trimming: it stays for verify() to report, and the commit goes on.
+    if (header === undefined) break;
+    const { last, timestamp } = header;
     if (keepAfter !== undefined ? last > keepAfter : timestamp >= cutoff!) break;
     scope.logRemove(first);
     trimmedThrough = last;

@@ -5,7 +5,6 @@ import {
   type EncodedKey,
   invalidArgument,
   type KeyRange,
-  readClock,
   type Value,
   validateRunId,
 } from '@agentdb/core';
@@ -15,8 +14,11 @@ import { type CommitRecord, decodeLogEntry, toCommitRecord } from './commit-log.
 import { CommitQueue } from './commit-queue.js';
 import { checkKey } from './key-bytes.js';
 import { KeyLocks } from './key-locks.js';
+import { OpenScans, type ScanHold } from './open-scans.js';
 import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
-import { type Snapshot, Storage } from './storage.js';
+import type { Snapshot } from './snapshot.js';
+import { Storage } from './storage.js';
+import { STORAGE_ACCESS } from './storage-access.js';
 import {
   checkScan,
   type Entry,
@@ -28,6 +30,7 @@ import {
   type TxContext,
   type TxState,
 } from './transaction.js';
+import { TtlClock } from './ttl-clock.js';
 import { verifyStorage } from './verify.js';
 
 /** Options of `db.transaction`. */
@@ -111,10 +114,14 @@ function unlock(run: TxRun<unknown>): void {
   release?.();
 }
 
-/** Ends a transaction object's life: no more use, its snapshot released. */
-function closeTransaction(state: TxState, tx: Transaction): void {
+/** Ends a transaction object's life: no more use, its snapshot released (`reason` for any later call). */
+function closeTransaction(state: TxState, tx: Transaction, reason?: AgentDBError): void {
   state.running = false;
-  tx.release();
+  tx.release(reason);
+}
+
+function timeoutError(): AgentDBError {
+  return new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
 }
 
 /**
@@ -135,6 +142,8 @@ export class Database {
   #inFlight = 0;
   #drained: (() => void) | undefined;
   readonly #snapshots = new Set<Snapshot>();
+  readonly #scans: OpenScans;
+  readonly #ttl: TtlClock;
   readonly #commits = new EventEmitter();
   readonly #ctx: TxContext;
   readonly #sweeper: NodeJS.Timeout | undefined;
@@ -148,12 +157,14 @@ export class Database {
     this.#opts = opts;
     this.#defaultTxOptions = { retries: opts.retries, deadline: undefined, runId: undefined };
     this.#storage = storage;
+    this.#ttl = new TtlClock(opts.clock, storage.lastCommitTime());
+    this.#scans = new OpenScans(opts.scanIdleTimeoutMs);
     this.#commits.setMaxListeners(0);
     this.#ctx = {
       snapshot: () => this.#snapshot(),
       clock: opts.clock,
+      ttlNow: () => this.#ttl.now(),
       encodeOptions: { maxBytes: opts.maxValueBytes },
-      assertOpen: () => this.#assertOpen(),
       assertWritable: () => {
         if (this.#opts.readOnly)
           throw invalidArgument('this database was opened with readOnly: true; writes are refused');
@@ -182,6 +193,11 @@ export class Database {
   static async open(opts?: DatabaseOptions): Promise<Database> {
     const resolved = resolveOptions(opts);
     return new Database(resolved, await Storage.open(resolved));
+  }
+
+  /** @internal The storage under `db`, for the fault-injection helpers of testing.ts. */
+  static [STORAGE_ACCESS](db: Database): Storage {
+    return db.#storage;
   }
 
   /** The directory holding the database (a temporary one in memory mode). @example db.path */
@@ -213,23 +229,23 @@ export class Database {
     const snap = this.#storage.snapshot();
     this.#snapshots.add(snap);
     return {
-      get: snap.get,
-      range: snap.range,
-      release: () => {
+      get: (key) => snap.get(key),
+      range: (start, end, reverse) => snap.range(start, end, reverse),
+      release: (reason) => {
         this.#snapshots.delete(snap);
-        snap.release();
+        snap.release(reason);
       },
     };
   }
 
   /** Counts an operation as in flight until it settles, so `close()` can wait for it. */
-  async #track<T>(p: Promise<T>): Promise<T> {
+  #track<T>(p: Promise<T>): Promise<T> {
     this.#inFlight++;
-    try {
-      return await p;
-    } finally {
+    const settled = () => {
       if (--this.#inFlight === 0) this.#drained?.();
-    }
+    };
+    p.then(settled, settled);
+    return p;
   }
 
   /**
@@ -255,7 +271,7 @@ export class Database {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#attempt(run);
+    return this.#track(this.#attempt(run));
   }
 
   // A transaction's attempts as a promise chain rather than one async function: a synchronous `fn`
@@ -272,6 +288,7 @@ export class Database {
       writes: new Map(),
       mutations: [],
       running: true,
+      ended: undefined,
       ticket: run.ticket,
       outcome: undefined,
     };
@@ -284,13 +301,47 @@ export class Database {
       return this.#abort(run, state, error);
     }
     if (!isPromiseLike(returned)) return this.#submit(run, state, tx, returned);
-    return Promise.resolve(returned).then(
-      (result) => this.#submit(run, state, tx, result),
+    const finished = Promise.resolve(returned).then(
+      (result) =>
+        state.ended === undefined ? this.#submit(run, state, tx, result) : Promise.reject(state.ended),
       (error: unknown) => {
+        if (state.ended !== undefined) return Promise.reject(state.ended);
         closeTransaction(state, tx);
         return this.#abort(run, state, error);
       },
     );
+    return run.deadline === undefined ? finished : this.#byDeadline(run, state, tx, finished);
+  }
+
+  /**
+   * `finished`, unless the deadline passes while `fn` is still running: then the transaction ends at
+   * once with `TIMEOUT` — snapshot, locks and claims released, mutation handles rejected, any later
+   * call on `tx` throwing `TIMEOUT` — whether or not `fn` ever settles. Once `fn` has returned, the
+   * commit decides (a commit in progress cannot be taken back).
+   */
+  #byDeadline<T>(run: TxRun<T>, state: TxState, tx: Transaction, finished: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          if (!state.running) return;
+          const timeout = timeoutError();
+          state.ended = timeout;
+          closeTransaction(state, tx, timeout);
+          this.#abort(run, state, timeout).then(resolve, reject);
+        },
+        Math.max(0, run.deadline! - performance.now()),
+      );
+      finished.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   #submit<T>(run: TxRun<T>, state: TxState, tx: Transaction, result: T): Promise<T> {
@@ -407,22 +458,14 @@ export class Database {
   }
 
   #checkDeadline(deadline: number | undefined): void {
-    if (deadline !== undefined && performance.now() > deadline) {
-      throw new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
-    }
+    if (deadline !== undefined && performance.now() > deadline) throw timeoutError();
   }
 
   async #withDeadline<R>(p: Promise<R>, deadline: number | undefined, abandon?: (r: R) => void): Promise<R> {
     if (deadline === undefined) return p;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed'),
-          ),
-        Math.max(0, deadline - performance.now()),
-      );
+      timer = setTimeout(() => reject(timeoutError()), Math.max(0, deadline - performance.now()));
     });
     try {
       return await Promise.race([p, timeout]);
@@ -434,9 +477,9 @@ export class Database {
     }
   }
 
+  // No check that the database is open: close() lets a transaction that started before it commit.
   #commit(state: TxState): Promise<void> | 'read-only' {
     if (state.writes.size === 0 && state.mutations.length === 0) return 'read-only';
-    this.#assertOpen();
     return this.#queue.submit(state);
   }
 
@@ -464,7 +507,7 @@ export class Database {
   #latest(key: EncodedKey): Entry | undefined {
     this.#assertOpen();
     const raw = this.#storage.readLatest(checkKey(key));
-    return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, readClock(this.#opts.clock));
+    return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, this.#ttl.now());
   }
 
   /**
@@ -477,7 +520,7 @@ export class Database {
     this.#assertOpen();
     if (!Array.isArray(keys)) throw invalidArgument('getMany needs an array of keys');
     const checked = keys.map(checkKey);
-    const now = readClock(this.#opts.clock);
+    const now = this.#ttl.now();
     const snap = this.#snapshot();
     try {
       return checked.map((k) => {
@@ -495,18 +538,32 @@ export class Database {
    * @example
    * for await (const { key, value } of db.scan(runRange(run), { limit: 100 })) …
    */
-  async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
+  scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
+    const hold: { value?: ScanHold } = {};
+    const iterator = this.#scanEntries(range, opts, hold);
+    hold.value = this.#scans.watch(iterator);
+    return iterator;
+  }
+
+  // The snapshot lives in `hold`, not in the generator alone, so that close(), the idle timeout and
+  // the garbage collector can release it while the iteration is paused (open-scans.ts).
+  async *#scanEntries(
+    range: KeyRange,
+    opts: ScanOptions | undefined,
+    hold: { value?: ScanHold },
+  ): AsyncIterableIterator<ScanEntry> {
     this.#assertOpen();
     const { range: r, limit, reverse, includeExpired } = checkScan(range, opts);
-    const now = includeExpired ? Number.NEGATIVE_INFINITY : readClock(this.#opts.clock);
-    const snap = this.#snapshot();
+    const now = includeExpired ? Number.NEGATIVE_INFINITY : this.#ttl.now();
+    const scan = hold.value!;
+    this.#scans.started(scan, this.#snapshot());
     try {
-      for (const e of scanView(snap, r, limit, reverse, now)) {
+      for (const e of scanView(scan.snapshot!, r, limit, reverse, now)) {
         yield e;
-        this.#assertOpen();
+        scan.lastStep = performance.now();
       }
     } finally {
-      snap.release();
+      this.#scans.end(scan);
     }
   }
 
@@ -584,8 +641,12 @@ export class Database {
    * const removed = await db.sweepExpired();
    */
   sweepExpired(): Promise<number> {
-    this.#assertOpen();
-    this.#ctx.assertWritable();
+    try {
+      this.#assertOpen();
+      this.#ctx.assertWritable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#sweeping ??= this.#track(this.#sweep()).finally(() => {
       this.#sweeping = undefined;
     });
@@ -595,7 +656,7 @@ export class Database {
   async #sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const now = readClock(this.#opts.clock);
+      const now = this.#ttl.now();
       const { deleted, more } = await this.#storage.write((scope) =>
         sweepInScope(scope, now, this.#opts.sweepBatchSize, this.#opts.walRetention),
       );
@@ -631,8 +692,11 @@ export class Database {
   }
 
   /**
-   * Waits for in-flight commits, releases readers and closes. Idempotent; every later call throws
-   * `CLOSED`.
+   * Closes the database, draining first: transactions and sweeps already running finish (they may
+   * still read, scan and commit, on their own merits), and `close()` resolves after the last of them.
+   * Every call made after it rejects with `CLOSED`, and so does the next step of a `db.scan` that is
+   * still open (its snapshot is released at once); a following `changes` iteration ends. Idempotent.
+   * A transaction whose function never settles keeps `close()` waiting: give it `timeoutMs`.
    *
    * @example
    * await db.close();
@@ -641,13 +705,16 @@ export class Database {
     this.#closing ??= (async () => {
       if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
       this.#commits.emit('commit', -1); // wake followers so they see the close
-      await this.#queue.idle();
+      this.#scans.endAll(new AgentDBError('CLOSED', 'the database was closed during this scan'));
       if (this.#inFlight > 0) {
         await new Promise<void>((resolve) => {
           this.#drained = resolve;
         });
       }
-      for (const snap of [...this.#snapshots]) snap.release();
+      await this.#queue.idle();
+      // Nothing should be left; a snapshot still open here would outlive the environment.
+      for (const snap of [...this.#snapshots])
+        snap.release(new AgentDBError('CLOSED', 'the database was closed'));
       await this.#storage.close();
     })();
     return this.#closing;

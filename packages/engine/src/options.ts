@@ -28,6 +28,11 @@ export interface DatabaseOptions {
   retries?: number;
   /** Open without write access (safe beside a live writer); every write is refused. */
   readOnly?: boolean;
+  /**
+   * How long a `db.scan` iteration may pause between two steps before its snapshot is released (its
+   * next step then fails with `TIMEOUT`); `0` never releases it. Default 60,000.
+   */
+  scanIdleTimeoutMs?: number;
 }
 
 /** Options after defaults, as the engine uses them. */
@@ -42,6 +47,7 @@ export interface ResolvedOptions {
   sweepBatchSize: number;
   retries: number;
   readOnly: boolean;
+  scanIdleTimeoutMs: number;
 }
 
 function positiveInt(name: string, v: unknown, allowZero = false): number {
@@ -96,5 +102,6 @@ export function resolveOptions(opts: DatabaseOptions | undefined): ResolvedOptio
     sweepBatchSize: positiveInt('sweepBatchSize', o.sweepBatchSize ?? 1000),
     retries: positiveInt('retries', o.retries ?? 10),
     readOnly: o.readOnly === true,
+    scanIdleTimeoutMs: positiveInt('scanIdleTimeoutMs', o.scanIdleTimeoutMs ?? 60_000, true),
   };
 }

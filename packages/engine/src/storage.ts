@@ -1,20 +1,29 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentDBError } from '@agentdb/core';
-import {
-  type Database as LmdbDatabase,
-  type Transaction as LmdbReadTxn,
-  open,
-  type RootDatabase,
-} from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
+import { logEntryHeader } from './commit-log.js';
+import { checkDataFile } from './data-file.js';
+import { ensureDirectory, memoryDirectory } from './directory.js';
+import { commitFailure, storageError } from './lmdb-errors.js';
 import { LockFile } from './lock-file.js';
 import type { Durability } from './options.js';
+import { asBuffer, boundedRange, type RawEntry } from './read-view.js';
+import { LmdbSnapshot, type Snapshot } from './snapshot.js';
+import {
+  type MetaName,
+  type SubDatabases,
+  ttlIndexKey,
+  type WriteOp,
+  type WriteScope,
+  writeScope,
+} from './write-scope.js';
 
 /**
  * The one module that talks to LMDB. Everything above it sees snapshots, write scopes and byte
  * ranges, so another backend (in-memory, distributed) can replace this file without touching the
- * transaction logic or the primitives.
+ * transaction logic or the primitives. Every error lmdb-js throws leaves here as an `AgentDBError`
+ * (lmdb-errors.ts).
  *
  * Sub-databases: `data` (binary keys → stored entries, with LMDB entry versions), `log` (commit
  * version → commit record), `ttl` (expiry index: 8-byte big-endian expiry ‖ data key → empty),
@@ -22,64 +31,18 @@ import type { Durability } from './options.js';
  * transaction's claim on it: 8-byte big-endian expiry ‖ owner token; see claims.ts).
  */
 
-/** One stored data entry: the stored bytes (see stored-entry.ts) and its entry version. */
-export interface RawEntry {
-  key: Uint8Array;
-  stored: Uint8Array;
-  version: number;
-}
-
-/** Reads against one consistent state: a pinned snapshot, or the write transaction itself. */
-export interface ReadView {
-  get(key: Uint8Array): RawEntry | undefined;
-  /** Entries in `[start, end)`, ascending, or descending with `reverse`. Lazy. */
-  range(start: Uint8Array, end: Uint8Array, reverse?: boolean): Iterable<RawEntry>;
-}
-
-/** A pinned LMDB read transaction. Always `release()` it. */
-export interface Snapshot extends ReadView {
-  release(): void;
-}
-
-/** What a commit may do inside the LMDB write transaction. Every call is synchronous. */
-export interface WriteScope extends ReadView {
-  put(key: Uint8Array, stored: Uint8Array, version: number): void;
-  remove(key: Uint8Array): void;
-  ttlAdd(expiresAt: number, key: Uint8Array): void;
-  ttlRemove(indexKey: Uint8Array): void;
-  /** Expiry-index entries due at or before `now`, oldest first. */
-  ttlDue(now: number, limit: number): { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[];
-  /** Writes the log entry of a batch, keyed by its first commit version. */
-  logAppend(first: number, entry: Uint8Array): void;
-  logRemove(first: number): void;
-  /** Retained log entries from the oldest, at most `limit`. */
-  logOldest(limit: number): { first: number; entry: Uint8Array }[];
-  metaGet(name: MetaName): number;
-  metaSet(name: MetaName, value: number): void;
-  /** True when any claim is stored (one cursor step: lets a batch skip per-key claim lookups). */
-  claimsAny(): boolean;
-  claimGet(key: Uint8Array): Claim | undefined;
-  claimPut(key: Uint8Array, claim: Claim): void;
-  claimRemove(key: Uint8Array): void;
-}
-
-/** A claim on a data key: who holds it and until when (ms since the epoch, wall clock). */
-export interface Claim {
-  token: string;
-  expiresAt: number;
-}
-
-/** Numeric records of the meta sub-database. */
-export type MetaName = 'version' | 'logTrimmedThrough';
-
-const compare = Buffer.compare;
-
 /** lmdb-js members this module uses that its type definitions leave out. */
 interface LmdbInternals {
   /** The id of the write transaction in progress. */
   getWriteTxnId(): number;
   /** The native environment: `info().lastTxnId` is the id on the newest meta page. */
   env: { info(): { lastTxnId: number } };
+  /** Runs `fn` in a nested, abortable transaction of the next write batch. */
+  childTransaction<T>(fn: () => T): Promise<T>;
+  /** A thenable of the current write batch's commit. */
+  committed: PromiseLike<unknown>;
+  /** Syncs everything committed so far to disk, on a native thread. */
+  sync(done: (error?: Error) => void): void;
 }
 
 /** What a write callback returns when its transaction started from a stale state (it wrote nothing). */
@@ -88,38 +51,7 @@ const STALE: unique symbol = Symbol('stale write transaction');
 /** Unrepairable stale starts in a row before a write is refused (another opener may race the repair). */
 const MAX_UNREPAIRED_STARTS = 100;
 
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
-}
-
-function* boundedRange(
-  db: LmdbDatabase<Buffer, Buffer>,
-  start: Uint8Array,
-  end: Uint8Array,
-  reverse: boolean,
-  transaction: LmdbReadTxn | undefined,
-): Iterable<RawEntry> {
-  const base = transaction === undefined ? {} : { transaction };
-  if (!reverse) {
-    for (const e of db.getRange({ ...base, start: asBuffer(start), end: asBuffer(end), versions: true })) {
-      yield { key: e.key, stored: e.value, version: e.version ?? 0 };
-    }
-    return;
-  }
-  // lmdb-js reverse ranges include `start` and exclude `end`; we need [start, end) walked downwards.
-  for (const e of db.getRange({ ...base, start: asBuffer(end), reverse: true, versions: true })) {
-    if (compare(e.key, end) >= 0) continue;
-    if (compare(e.key, start) < 0) return;
-    yield { key: e.key, stored: e.value, version: e.version ?? 0 };
-  }
-}
-
-function ttlIndexKey(expiresAt: number, key: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(8 + key.length);
-  out.writeDoubleBE(expiresAt, 0); // expiries are non-negative, so big-endian doubles sort numerically
-  out.set(key, 8);
-  return out;
-}
+const noop = () => {};
 
 export interface StorageOptions {
   path: string | undefined;
@@ -132,11 +64,9 @@ export class Storage {
   readonly path: string;
   readonly #temporary: boolean;
   readonly #env: RootDatabase;
-  readonly #data: LmdbDatabase<Buffer, Buffer>;
-  readonly #log: LmdbDatabase<Buffer, number>;
-  readonly #ttl: LmdbDatabase<Buffer, Buffer>;
-  readonly #meta: LmdbDatabase<number, string>;
-  readonly #claims: LmdbDatabase<Buffer, Buffer>;
+  readonly #lmdb: LmdbInternals;
+  readonly #dbs: SubDatabases;
+  readonly #scope: WriteScope;
   /** LMDB's lock file, for repairing a stale start (lock-file.ts); absent when opened read-only. */
   readonly #lock: LockFile | undefined;
   /** Entries read through snapshots and latest reads (not commit validation): the read counter. */
@@ -145,22 +75,31 @@ export class Storage {
   staleStarts = 0;
   /** Stale starts in a row that could not be repaired (see #startsFromNewest). */
   #unrepaired = 0;
+  /** Test seam (testing.ts): runs before every write operation of a commit, and may throw. */
+  beforeWrite: ((op: WriteOp) => void) | undefined;
+  readonly #counted = () => {
+    this.reads++;
+  };
 
   private constructor(path: string, temporary: boolean, env: RootDatabase, lock: LockFile | undefined) {
     this.path = path;
     this.#temporary = temporary;
     this.#env = env;
+    this.#lmdb = env as unknown as LmdbInternals;
     this.#lock = lock;
-    this.#data = env.openDB<Buffer, Buffer>({
-      name: 'data',
-      keyEncoding: 'binary',
-      encoding: 'binary',
-      useVersions: true,
-    });
-    this.#log = env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' });
-    this.#ttl = env.openDB<Buffer, Buffer>({ name: 'ttl', keyEncoding: 'binary', encoding: 'binary' });
-    this.#meta = env.openDB<number, string>({ name: 'meta' });
-    this.#claims = env.openDB<Buffer, Buffer>({ name: 'claims', keyEncoding: 'binary', encoding: 'binary' });
+    this.#dbs = {
+      data: env.openDB<Buffer, Buffer>({
+        name: 'data',
+        keyEncoding: 'binary',
+        encoding: 'binary',
+        useVersions: true,
+      }),
+      log: env.openDB<Buffer, number>({ name: 'log', encoding: 'binary' }),
+      ttl: env.openDB<Buffer, Buffer>({ name: 'ttl', keyEncoding: 'binary', encoding: 'binary' }),
+      meta: env.openDB<number, string>({ name: 'meta' }),
+      claims: env.openDB<Buffer, Buffer>({ name: 'claims', keyEncoding: 'binary', encoding: 'binary' }),
+    };
+    this.#scope = writeScope(this.#dbs, (op) => this.beforeWrite?.(op));
   }
 
   /**
@@ -183,7 +122,7 @@ export class Storage {
 
   static #openEnv(opts: StorageOptions): Storage {
     const temporary = opts.path === undefined;
-    const path = opts.path ?? mkdtempSync(join(tmpdir(), 'agentdb-'));
+    const path = opts.path ?? memoryDirectory();
     if (opts.readOnly) {
       try {
         statSync(join(path, 'data.mdb')); // a directory holding an LMDB environment
@@ -193,7 +132,10 @@ export class Storage {
           `no AgentDB database at ${path} (expected ${join(path, 'data.mdb')})`,
         );
       }
+    } else {
+      ensureDirectory(path);
     }
+    checkDataFile(path);
     try {
       const env = open({
         path,
@@ -214,60 +156,52 @@ export class Storage {
       return new Storage(path, temporary, env, opts.readOnly ? undefined : LockFile.open(path));
     } catch (cause) {
       if (temporary) rmSync(path, { recursive: true, force: true });
-      throw new AgentDBError('STORAGE', `cannot open the database at ${path}: ${String(cause)}`, { cause });
+      throw storageError(cause, `cannot open the database at ${path}`);
     }
   }
 
   /** Pins a consistent snapshot of the data. */
   snapshot(): Snapshot {
-    const transaction = this.#env.useReadTransaction();
-    const data = this.#data;
-    let released = false;
-    return {
-      get: (key) => {
-        this.reads++;
-        const e = data.getEntry(asBuffer(key), { transaction });
-        return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
-      },
-      range: (start, end, reverse = false) =>
-        this.#counted(boundedRange(data, start, end, reverse, transaction)),
-      release: () => {
-        if (released) return;
-        released = true;
-        transaction.done();
-      },
-    };
-  }
-
-  *#counted(entries: Iterable<RawEntry>): Iterable<RawEntry> {
-    for (const e of entries) {
-      this.reads++;
-      yield e;
+    try {
+      return new LmdbSnapshot(this.#env.useReadTransaction(), this.#dbs.data, this.#counted);
+    } catch (error) {
+      throw storageError(error, 'opening a read snapshot');
     }
   }
 
   /** A counted read of the latest committed entry, outside any snapshot. */
   readLatest(key: Uint8Array): RawEntry | undefined {
     this.reads++;
-    return this.getLatest(key);
-  }
-
-  /** A read of the latest committed entry, outside any snapshot. */
-  getLatest(key: Uint8Array): RawEntry | undefined {
-    const e = this.#data.getEntry(asBuffer(key));
-    return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
+    try {
+      const e = this.#dbs.data.getEntry(asBuffer(key));
+      return e === undefined ? undefined : { key, stored: e.value, version: e.version ?? 0 };
+    } catch (error) {
+      throw storageError(error, 'reading');
+    }
   }
 
   /**
    * Runs `fn` inside an LMDB write transaction that lmdb-js batches with every other write queued in
-   * the same event turn (group commit). `fn` must be synchronous and must not throw after writing:
-   * lmdb-js would commit its partial writes along with the batch. `fn` only ever runs in a write
-   * transaction that starts from the newest commit: a stale start is repaired and run again first.
+   * the same event turn (group commit). `fn` must be synchronous. It runs in a nested transaction of
+   * its own, so if it throws, none of its writes reach the batch: a failed commit has not happened.
+   * It only ever runs in a write transaction that starts from the newest commit: a stale start is
+   * repaired and run again first. A batch that fails to commit (disk full, I/O error) rejects with
+   * `STORAGE`, nothing of it written.
    */
   async write<T>(fn: (scope: WriteScope) => T): Promise<T> {
     for (;;) {
-      const out = await this.#env.transaction(() => (this.#startsFromNewest() ? fn(this.#scope) : STALE));
-      if (out !== STALE) return out as T;
+      let out: T | typeof STALE;
+      try {
+        out = await this.#lmdb.childTransaction(() => {
+          // lmdb-js also rejects an internal promise of a failed batch that nobody awaits, which
+          // would crash the process as an unhandled rejection: this marks it handled.
+          this.#lmdb.committed.then(undefined, noop);
+          return this.#startsFromNewest() ? fn(this.#scope) : STALE;
+        });
+      } catch (error) {
+        throw storageError(await commitFailure(error), 'the commit failed and nothing of it was written');
+      }
+      if (out !== STALE) return out;
     }
   }
 
@@ -278,9 +212,8 @@ export class Storage {
    * yet: the lock file is repaired (we hold the writer lock) and false tells the caller to run again.
    */
   #startsFromNewest(): boolean {
-    const env = this.#env as unknown as LmdbInternals;
-    const base = env.getWriteTxnId() - 1;
-    const newest = env.env.info().lastTxnId;
+    const base = this.#lmdb.getWriteTxnId() - 1;
+    const newest = this.#lmdb.env.info().lastTxnId;
     if (newest <= base) {
       this.#unrepaired = 0;
       return true;
@@ -302,7 +235,11 @@ export class Storage {
 
   /** Resolves when every commit so far is flushed to disk. */
   async flushed(): Promise<void> {
-    await this.#env.flushed;
+    try {
+      await this.#env.flushed;
+    } catch (error) {
+      throw storageError(await commitFailure(error), 'flushing commits to disk');
+    }
   }
 
   #syncTimer: NodeJS.Timeout | undefined;
@@ -317,12 +254,10 @@ export class Storage {
     this.#syncTimer = setTimeout(() => {
       this.#syncTimer = undefined;
       // The sync runs on a native thread: close() must wait for it, or it would outlive the
-      // environment (test/buffered-sync.test.ts crashed its process before). `sync` exists on lmdb-js
-      // environments but is missing from its type definitions. A failed sync leaves the commits as
-      // durable as noMetaSync made them.
-      const env = this.#env as unknown as { sync(done: (error?: Error) => void): void };
+      // environment (test/buffered-sync.test.ts crashed its process before). A failed sync leaves the
+      // commits as durable as noMetaSync made them; the next commit's sync tries again.
       this.#syncing = new Promise((resolve) => {
-        env.sync(() => {
+        this.#lmdb.sync(() => {
           this.#syncing = undefined;
           resolve();
         });
@@ -331,88 +266,78 @@ export class Storage {
     this.#syncTimer.unref();
   }
 
-  readonly #scope: WriteScope = {
-    get: (key) => this.getLatest(key),
-    range: (start, end, reverse = false) => boundedRange(this.#data, start, end, reverse, undefined),
-    put: (key, stored, version) => {
-      this.#data.putSync(asBuffer(key), asBuffer(stored), version);
-    },
-    remove: (key) => {
-      this.#data.removeSync(asBuffer(key));
-    },
-    ttlAdd: (expiresAt, key) => {
-      this.#ttl.putSync(ttlIndexKey(expiresAt, key), Buffer.alloc(0));
-    },
-    ttlRemove: (indexKey) => {
-      this.#ttl.removeSync(asBuffer(indexKey));
-    },
-    ttlDue: (now, limit) => {
-      const out: { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[] = [];
-      for (const { key } of this.#ttl.getRange({ start: Buffer.alloc(0), limit })) {
-        const expiresAt = key.readDoubleBE(0);
-        if (expiresAt > now) break;
-        out.push({ indexKey: key, expiresAt, key: key.subarray(8) });
-      }
-      return out;
-    },
-    logAppend: (first, entry) => {
-      this.#log.putSync(first, asBuffer(entry));
-    },
-    logRemove: (first) => {
-      this.#log.removeSync(first);
-    },
-    logOldest: (limit) =>
-      [...this.#log.getRange({ limit })].map(({ key, value }) => ({ first: key, entry: value })),
-    metaGet: (name) => this.#meta.get(name) ?? 0,
-    metaSet: (name, value) => {
-      this.#meta.putSync(name, value);
-    },
-    claimsAny: () => {
-      for (const _ of this.#claims.getKeys({ limit: 1 })) return true;
-      return false;
-    },
-    claimGet: (key) => {
-      const bytes = this.#claims.get(asBuffer(key));
-      if (bytes === undefined) return undefined;
-      return { expiresAt: bytes.readDoubleBE(0), token: bytes.toString('latin1', 8) };
-    },
-    claimPut: (key, claim) => {
-      const bytes = Buffer.allocUnsafe(8 + claim.token.length);
-      bytes.writeDoubleBE(claim.expiresAt, 0);
-      bytes.write(claim.token, 8, 'latin1');
-      this.#claims.putSync(asBuffer(key), bytes);
-    },
-    claimRemove: (key) => {
-      this.#claims.removeSync(asBuffer(key));
-    },
-  };
-
   /** Every data entry, ascending (verification and replay). */
   allData(): Iterable<RawEntry> {
-    return boundedRange(this.#data, Buffer.alloc(0), Buffer.from([0xff, 0xff, 0xff, 0xff]), false, undefined);
+    return this.#guarded(
+      () =>
+        boundedRange(
+          this.#dbs.data,
+          Buffer.alloc(0),
+          Buffer.from([0xff, 0xff, 0xff, 0xff]),
+          false,
+          undefined,
+        ),
+      'reading the data',
+    );
+  }
+
+  *#guarded<E>(entries: () => Iterable<E>, doing: string): Iterable<E> {
+    try {
+      yield* entries();
+    } catch (error) {
+      throw storageError(error, doing);
+    }
   }
 
   /** Retained log entries from the one holding commit `from` onwards, ascending, at most `limit`. */
   logFrom(from: number, limit?: number): { first: number; entry: Uint8Array }[] {
-    // The entry holding `from` starts at or before it.
-    let start = from;
-    for (const key of this.#log.getKeys({ start: from, reverse: true, limit: 1 })) start = key;
-    const range = this.#log.getRange(limit === undefined ? { start } : { start, limit });
-    return [...range].map(({ key, value }) => ({ first: key, entry: value }));
+    try {
+      // The entry holding `from` starts at or before it.
+      let start = from;
+      for (const key of this.#dbs.log.getKeys({ start: from, reverse: true, limit: 1 })) start = key;
+      const range = this.#dbs.log.getRange(limit === undefined ? { start } : { start, limit });
+      return [...range].map(({ key, value }) => ({ first: key, entry: value }));
+    } catch (error) {
+      throw storageError(error, 'reading the commit log');
+    }
   }
 
   /** Whether an expiry-index entry exists for a key with this expiry. */
   hasTtlEntry(expiresAt: number, key: Uint8Array): boolean {
-    return this.#ttl.doesExist(ttlIndexKey(expiresAt, key));
+    try {
+      return this.#dbs.ttl.doesExist(ttlIndexKey(expiresAt, key));
+    } catch (error) {
+      throw storageError(error, 'reading the expiry index');
+    }
   }
 
   metaGet(name: MetaName): number {
-    return this.#meta.get(name) ?? 0;
+    try {
+      return this.#dbs.meta.get(name) ?? 0;
+    } catch (error) {
+      throw storageError(error, 'reading the meta record');
+    }
+  }
+
+  /** The timestamp of the newest commit in the log (0 when there is none, or it is damaged). */
+  lastCommitTime(): number {
+    try {
+      for (const { value } of this.#dbs.log.getRange({ reverse: true, limit: 1 })) {
+        return logEntryHeader(value)?.timestamp ?? 0;
+      }
+      return 0;
+    } catch (error) {
+      throw storageError(error, 'reading the commit log');
+    }
   }
 
   /** Count of data entries (LMDB keeps it; no scan). */
   dataCount(): number {
-    return (this.#data.getStats() as { entryCount: number }).entryCount;
+    try {
+      return (this.#dbs.data.getStats() as { entryCount: number }).entryCount;
+    } catch (error) {
+      throw storageError(error, 'reading statistics');
+    }
   }
 
   /** Bytes of the data file on disk. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Clock } from '@agentdb/core';
 import { Database } from './database.js';
 import type { DatabaseOptions } from './options.js';
+import { STORAGE_ACCESS } from './storage-access.js';
+import type { WriteOp } from './write-scope.js';
 
 /**
  * Test fixtures on the real backend, shared by every package's tests (no mocks): a real LMDB
@@ -161,5 +163,27 @@ export async function openRawLog(path: string): Promise<RawLog> {
       log.removeSync(first);
     },
     close: () => env.close(),
+  };
+}
+
+/**
+ * Makes storage writes of `db` fail, for fault-injection tests: before every write operation of a
+ * commit (a data put or delete, an expiry-index entry, the log entry, the version counter, a claim),
+ * `fail(op, n)` is asked — `n` counts the operations from 1 — and when it returns true the operation
+ * throws instead of writing. Returns a function that stops the injection.
+ *
+ * @example
+ * const stop = failStorageWrites(db, (op, n) => n === 3);
+ * await expect(db.transaction((tx) => { tx.put(a, 1); tx.put(b, 2); })).rejects.toMatchObject({ code: 'STORAGE' });
+ * stop();
+ */
+export function failStorageWrites(db: Database, fail: (op: WriteOp, n: number) => boolean): () => void {
+  const storage = Database[STORAGE_ACCESS](db);
+  let n = 0;
+  storage.beforeWrite = (op) => {
+    if (fail(op, ++n)) throw new Error(`injected storage failure at write ${n} (${op})`);
+  };
+  return () => {
+    storage.beforeWrite = undefined;
   };
 }

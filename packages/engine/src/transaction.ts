@@ -1,18 +1,19 @@
 import {
+  type AgentDBError,
   type Clock,
   decodeValue,
   type EncodedKey,
   encodeValue,
   invalidArgument,
   type KeyRange,
-  readClock,
   type Value,
 } from '@agentdb/core';
 import type { ClaimTicket } from './claims.js';
 import type { CommitOutcome } from './commit.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
-import type { ReadView, Snapshot } from './storage.js';
+import type { ReadView } from './read-view.js';
+import type { Snapshot } from './snapshot.js';
 import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
 
 /** A value with its entry version (the commit version that wrote it) and expiry. */
@@ -99,6 +100,8 @@ export interface TxState {
   writes: Map<string, PendingWrite>;
   mutations: PendingMutation[];
   running: boolean;
+  /** Why the transaction ended before its function did (its deadline): what any later call throws. */
+  ended: Error | undefined;
   /** Set once the transaction has lost enough attempts to claim what it reads (claims.ts). */
   ticket: ClaimTicket | undefined;
   /** What the commit batch decided for this attempt; set before the batch's promise resolves. */
@@ -109,14 +112,15 @@ export interface TxState {
 export interface TxContext {
   snapshot(): Snapshot;
   clock: Clock;
+  /** The time TTL is judged by (ttl-clock.ts). */
+  ttlNow: () => number;
   /** `{ maxBytes: maxValueBytes }`, built once for every `encodeValue` call. */
   encodeOptions: { readonly maxBytes: number };
   assertWritable(): void;
-  assertOpen(): void;
 }
 
 /** Validates `ttlMs` and returns the absolute expiry. Shared by `put` and commit-time `put`. */
-export function expiryOf(opts: PutOptions | undefined, clock: Clock): number | undefined {
+export function expiryOf(opts: PutOptions | undefined, ttlNow: () => number): number | undefined {
   if (opts === undefined) return undefined;
   if (opts === null || typeof opts !== 'object') throw invalidArgument('put options must be an object');
   const ttl = opts.ttlMs;
@@ -124,7 +128,7 @@ export function expiryOf(opts: PutOptions | undefined, clock: Clock): number | u
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
     throw invalidArgument(`ttlMs must be a positive finite number of milliseconds, got ${String(ttl)}`);
   }
-  return readClock(clock) + Math.ceil(ttl);
+  return ttlNow() + Math.ceil(ttl);
 }
 
 /** Builds a pending write from user input; every check happens here, before anything is buffered. */
@@ -135,7 +139,7 @@ export function pendingPut(
   ctx: TxContext,
 ): PendingWrite {
   const k = checkKey(key);
-  const expiresAt = expiryOf(opts, ctx.clock);
+  const expiresAt = expiryOf(opts, ctx.ttlNow);
   const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
   const id = keyId(k);
   return expiresAt === undefined
@@ -241,13 +245,14 @@ export class Transaction {
     this.runId = runId;
   }
 
+  // No check that the database is open: close() lets every running transaction finish first.
   #active(): void {
     if (!this.#state.running) {
-      throw invalidArgument(
-        'this transaction has finished: use a transaction object only inside its function',
+      throw (
+        this.#state.ended ??
+        invalidArgument('this transaction has finished: use a transaction object only inside its function')
       );
     }
-    this.#ctx.assertOpen();
   }
 
   #snap(): Snapshot {
@@ -260,9 +265,9 @@ export class Transaction {
     return this.#ctx.clock;
   }
 
-  /** @internal Releases the pinned snapshot. */
-  release(): void {
-    this.#snapshot?.release();
+  /** @internal Releases the pinned snapshot; an iteration still open on it then throws `reason`. */
+  release(reason?: AgentDBError): void {
+    this.#snapshot?.release(reason);
     this.#snapshot = undefined;
   }
 
@@ -286,7 +291,7 @@ export class Transaction {
     this.#active();
     const k = checkKey(key);
     const id = keyId(k);
-    const now = readClock(this.#ctx.clock);
+    const now = this.#ctx.ttlNow();
     const pending = this.#state.writes.get(id);
     if (pending !== undefined) return liveEntry(pending.stored, 0, now);
     const raw = this.#snap().get(k);
@@ -348,7 +353,7 @@ export class Transaction {
     this.#active();
     const { range: r, limit, reverse, includeExpired } = checkScan(range, opts);
     if (Buffer.compare(r.start, r.end) >= 0) return;
-    const now = includeExpired ? Number.NEGATIVE_INFINITY : readClock(this.#ctx.clock);
+    const now = includeExpired ? Number.NEGATIVE_INFINITY : this.#ctx.ttlNow();
     const dir = reverse ? -1 : 1;
     const observation: ScanObservation = { start: r.start, end: r.end, reverse, seen: [], complete: false };
     this.#state.scans.push(observation);

@@ -71,7 +71,7 @@ export function verifyStorage(storage: Storage): string[] {
   const liveExpected = [...expected.values()].filter((w) => w.stored !== null).length;
   if (seen !== liveExpected) {
     for (const w of expected.values()) {
-      if (w.stored !== null && storage.getLatest(w.key) === undefined) {
+      if (w.stored !== null && storage.readLatest(w.key) === undefined) {
         problems.push(
           `key ${Buffer.from(w.key).toString('hex')}: written at ${w.version} but missing from data`,
         );

@@ -84,3 +84,29 @@ describe('TTL', () => {
     expect(db.stats().entries).toBe(0);
   });
 });
+
+describe('TTL when the clock steps backwards', () => {
+  it('an entry that has read as expired stays expired, before and after the sweep, and after reopening', async () => {
+    const clock = manualClock();
+    const t = await openTestDatabase({ clock });
+    try {
+      await t.db.transaction((tx) => {
+        for (let i = 0; i < 200; i++) tx.put(Key.kv('r', `k${i}`), i, { ttlMs: 1_000 });
+      });
+      clock.advance(2_000);
+      expect(await collect(t.db.scan(runRange('r')))).toEqual([]);
+      clock.advance(-1_500); // before the expiry again, nothing swept yet
+      expect(await t.db.get(Key.kv('r', 'k0'))).toBeUndefined();
+      expect(await collect(t.db.scan(runRange('r')))).toEqual([]);
+      expect(await t.db.transaction((tx) => tx.get(Key.kv('r', 'k1')))).toBeUndefined();
+      // A new TTL counts from the time the database has already reached, so it does not expire at once.
+      await t.db.transaction((tx) => tx.put(Key.kv('r', 'fresh'), 1, { ttlMs: 1_000 }));
+      expect(await t.db.get(Key.kv('r', 'fresh'))).toBe(1);
+      const db = await t.reopen();
+      expect(await collect(db.scan(runRange('r')))).toEqual([expect.objectContaining({ value: 1 })]);
+      expect(await db.sweepExpired()).toBe(200);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
