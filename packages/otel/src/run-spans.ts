@@ -7,7 +7,7 @@ import {
   type Trace,
   validateRunId,
 } from '@agentdb/primitives';
-import { type HrTime, SpanKind, TraceFlags } from '@opentelemetry/api';
+import { type HrTime, SpanKind, type SpanStatus, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { addHrTimes, ExportResultCode, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -128,19 +128,40 @@ function runResource(runId: string, record: RunMetadata | undefined): Resource {
   });
 }
 
-/** The span times an imported trace kept in `metadata.otel` (see span-to-trace.ts), if any. */
-function importedTimes(trace: Trace): { start: HrTime; end: HrTime | undefined } | undefined {
+/** What an imported trace kept of its span in `metadata.otel` (span-to-trace.ts) and export restores. */
+interface ImportedOrigin {
+  start: HrTime;
+  end: HrTime | undefined;
+  kind: SpanKind;
+  status: SpanStatus | undefined;
+}
+
+function importedOrigin(trace: Trace): ImportedOrigin | undefined {
   const otel = isValueObject(trace.metadata) ? trace.metadata.otel : undefined;
   if (!isValueObject(otel)) return undefined;
   const start = hrTimeOfNanos(otel.startTimeUnixNano);
   if (start === undefined) return undefined;
   const end = hrTimeOfNanos(otel.endTimeUnixNano);
-  return { start, end: hasEnded(start, end) ? end : undefined };
+  const kind = typeof otel.kind === 'string' ? SpanKind[otel.kind as keyof typeof SpanKind] : undefined;
+  const status = isValueObject(otel.status) ? otel.status : undefined;
+  const code =
+    typeof status?.code === 'string' ? SpanStatusCode[status.code as keyof typeof SpanStatusCode] : undefined;
+  return {
+    start,
+    end: hasEnded(start, end) ? end : undefined,
+    kind: kind ?? SpanKind.INTERNAL,
+    status:
+      code === undefined
+        ? undefined
+        : { code, ...(typeof status?.message === 'string' ? { message: status.message } : {}) },
+  };
 }
 
 /** A trace's start, and its end when it has one of its own (a tool call's duration, an imported end). */
-function ownTimes(trace: Trace): { start: HrTime; end: HrTime | undefined } {
-  const imported = importedTimes(trace);
+function ownTimes(
+  trace: Trace,
+  imported: ImportedOrigin | undefined,
+): { start: HrTime; end: HrTime | undefined } {
   if (imported !== undefined) return imported;
   const start = millisToHrTime(trace.timestamp);
   const t = trace.traceType;
@@ -183,7 +204,8 @@ function spansOf(runId: string, traces: Trace[], resource: Resource): ReadableSp
     for (const c of children.get(order[i]!.id) ?? []) visit(c);
   }
   // Ends bottom-up: reverse breadth-first order visits every child before its parent.
-  const times = new Map(order.map((t) => [t.id, ownTimes(t)]));
+  const origins = new Map(order.map((t) => [t.id, importedOrigin(t)]));
+  const times = new Map(order.map((t) => [t.id, ownTimes(t, origins.get(t.id))]));
   const ends = new Map<string, HrTime>();
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i]!;
@@ -202,12 +224,13 @@ function spansOf(runId: string, traces: Trace[], resource: Resource): ReadableSp
     const { start } = times.get(t.id)!;
     const end = ends.get(t.id)!;
     const content = spanContentOf(t, start);
+    const origin = origins.get(t.id);
     const spanId = spanIdOf(runId, t.id);
     const parentSpanId =
       t.parentId !== undefined && byId.has(t.parentId) ? spanIdOf(runId, t.parentId) : undefined;
     return {
       name: content.name,
-      kind: SpanKind.INTERNAL,
+      kind: origin?.kind ?? SpanKind.INTERNAL,
       spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
       ...(parentSpanId === undefined
         ? {}
@@ -222,7 +245,9 @@ function spansOf(runId: string, traces: Trace[], resource: Resource): ReadableSp
       startTime: start,
       endTime: end,
       duration: hrTimeDuration(start, end),
-      status: content.status,
+      // An imported span's own status, unless the trace says more (an error trace is always ERROR).
+      status:
+        content.status.code === SpanStatusCode.UNSET ? (origin?.status ?? content.status) : content.status,
       attributes: content.attributes.finish(),
       links: [],
       events: content.events,

@@ -136,12 +136,14 @@ function exportedRecordOf(span: ReadableSpan): SpanRecord {
     }
   })();
   const parentId = checkTraceId(r.string(PARENT_ID), PARENT_ID);
+  const metadata = r.value(TRACE_METADATA);
   const parentSpanId = span.parentSpanContext?.spanId;
   return {
     id: checkTraceId(r.string(TRACE_ID), TRACE_ID) ?? checkTraceId(span.spanContext().spanId, 'span id')!,
     traceType: validateTraceType(input),
     tags: r.strings(TRACE_TAGS) ?? [],
-    metadata: r.value(TRACE_METADATA) ?? {},
+    // Left out when it is the default {}; a stored null must stay null, hence no `??`.
+    metadata: metadata === undefined ? {} : metadata,
     storedParentIds: [parentId, checkTraceId(parentSpanId, 'parent span id')].filter(
       (id): id is string => id !== undefined,
     ),
