@@ -67,8 +67,9 @@ describe('traces → spans → AgentDBSpanExporter → traces', () => {
     const copy = await openDatabase();
     await exportIn(new AgentDBSpanExporter(copy), await runSpans(db, RUN), 100);
     const call = await copy.traces.get(RUN, 'call-search');
-    expect(call?.traceType.type).toBe('tool_call');
-    const args = (call?.traceType as { arguments: Record<string, unknown> }).arguments;
+    if (call?.traceType.type !== 'tool_call')
+      throw new Error(`expected a tool call, got ${call?.traceType.type}`);
+    const args = call.traceType.arguments as Record<string, unknown>;
     expect(args.limit).toBe(10n);
     expect(args.raw).toEqual(Uint8Array.of(0, 1, 254, 255));
     expect(args.since).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)));
