@@ -209,9 +209,17 @@ export function customNameOf(spanName: string): string {
   return name;
 }
 
+/**
+ * A string as stored: the storage encodes strings as UTF-8, where a lone surrogate cannot be written (it
+ * would read back as three U+FFFD), so it is replaced by one U+FFFD here, the way `toWellFormed` does.
+ */
+function wellFormed<T>(v: T): T {
+  return (typeof v === 'string' ? v.toWellFormed() : v) as T;
+}
+
 /** An attribute value as a `Value`: strings, numbers, booleans and arrays of them (holes → null). */
 function valueOfAttribute(v: AttributeValue): Value {
-  return Array.isArray(v) ? v.map((x) => (x === undefined ? null : x)) : v;
+  return Array.isArray(v) ? v.map((x) => (x === undefined ? null : wellFormed(x))) : wellFormed(v);
 }
 
 function valueOfAttributes(attributes: Attributes): { [key: string]: Value } {
@@ -242,7 +250,7 @@ function otelOriginOf(span: ReadableSpan, attributes: Attributes): { [key: strin
   const origin: { [key: string]: Value } = {
     traceId: ctx.traceId,
     spanId: ctx.spanId,
-    name: span.name,
+    name: wellFormed(span.name),
     kind: SpanKind[span.kind] ?? String(span.kind),
     startTimeUnixNano: nanosOf(span.startTime),
   };
@@ -251,7 +259,7 @@ function otelOriginOf(span: ReadableSpan, attributes: Attributes): { [key: strin
   if (span.status.code !== SpanStatusCode.UNSET) {
     origin.status = {
       code: SpanStatusCode[span.status.code] ?? String(span.status.code),
-      ...(span.status.message === undefined ? {} : { message: span.status.message }),
+      ...(span.status.message === undefined ? {} : { message: wellFormed(span.status.message) }),
     };
   }
   const service = span.resource.attributes[ATTR_SERVICE_NAME];
@@ -265,7 +273,7 @@ function otelOriginOf(span: ReadableSpan, attributes: Attributes): { [key: strin
   if (Object.keys(attributes).length > 0) origin.attributes = valueOfAttributes(attributes);
   if (span.events.length > 0) {
     origin.events = span.events.map((e) => ({
-      name: e.name,
+      name: wellFormed(e.name),
       timeUnixNano: nanosOf(e.time),
       attributes: valueOfAttributes(e.attributes ?? {}),
     }));
