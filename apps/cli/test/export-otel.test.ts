@@ -63,6 +63,17 @@ async function collector() {
   };
 }
 
+/** Runs `export-otel RUN` with the options `args(collectorBaseUrl)` against a fresh collector. */
+async function sendTo(args: (base: string) => string[]) {
+  const c = await collector();
+  try {
+    const result = await agentdb([dir, 'export-otel', RUN, ...args(c.base)]);
+    return { ...result, requests: c.requests, base: c.base };
+  } finally {
+    await c.close();
+  }
+}
+
 describe('agentdb <dir> export-otel', () => {
   it('prints the run as one OTLP/JSON request: one trace, one span per trace, the tree as parents', async () => {
     const { code, stdout, stderr } = await agentdb([dir, 'export-otel', RUN]);
@@ -83,49 +94,25 @@ describe('agentdb <dir> export-otel', () => {
   });
 
   it('POSTs OTLP/HTTP JSON to the collector, adding /v1/traces to a base URL', async () => {
-    const c = await collector();
-    try {
-      const { code, stderr } = await agentdb([
-        dir,
-        'export-otel',
-        RUN,
-        '--endpoint',
-        c.base,
-        '--protocol',
-        'http/json',
-      ]);
-      expect(code, stderr).toBe(0);
-      expect(stderr).toMatch(
-        new RegExp(
-          `^exported ${traceCount} spans of run "${RUN}" to ${c.base}/v1/traces \\(trace id [0-9a-f]{32}\\)`,
-        ),
-      );
-      expect(c.requests.map((r) => [r.url, r.contentType])).toEqual([['/v1/traces', 'application/json']]);
-      expect(spansOf(JSON.parse(c.requests[0]!.body.toString()) as Otlp)).toHaveLength(traceCount);
-    } finally {
-      await c.close();
-    }
+    const { code, stderr, requests, base } = await sendTo((url) => [
+      '--endpoint',
+      url,
+      '--protocol',
+      'http/json',
+    ]);
+    expect(code, stderr).toBe(0);
+    const sent = `^exported ${traceCount} spans of run "${RUN}" to ${base}/v1/traces \\(trace id [0-9a-f]{32}\\)`;
+    expect(stderr).toMatch(new RegExp(sent));
+    expect(requests.map((r) => [r.url, r.contentType])).toEqual([['/v1/traces', 'application/json']]);
+    expect(spansOf(JSON.parse(requests[0]!.body.toString()) as Otlp)).toHaveLength(traceCount);
   });
 
   it('POSTs OTLP/HTTP protobuf by default, to a full traces URL as given', async () => {
-    const c = await collector();
-    try {
-      const { code, stderr } = await agentdb([
-        dir,
-        'export-otel',
-        RUN,
-        '--endpoint',
-        `${c.base}/custom/path`,
-      ]);
-      expect(code, stderr).toBe(0);
-      expect(c.requests.map((r) => [r.url, r.contentType])).toEqual([
-        ['/custom/path', 'application/x-protobuf'],
-      ]);
-      // Every span's name is in the protobuf body as a string field.
-      expect(c.requests[0]!.body.includes('execute_tool search_code')).toBe(true);
-    } finally {
-      await c.close();
-    }
+    const { code, stderr, requests } = await sendTo((url) => ['--endpoint', `${url}/custom/path`]);
+    expect(code, stderr).toBe(0);
+    expect(requests.map((r) => [r.url, r.contentType])).toEqual([['/custom/path', 'application/x-protobuf']]);
+    // Every span's name is in the protobuf body as a string field.
+    expect(requests[0]!.body.includes('execute_tool search_code')).toBe(true);
   });
 
   it.each([
