@@ -11,31 +11,7 @@ import { type Attributes, type AttributeValue, SpanKind, SpanStatusCode } from '
 import { hrTimeDuration, hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import {
-  CUSTOM_DATA,
-  DECISION_CHOSEN,
-  DECISION_OPTIONS,
-  DECISION_QUESTION,
-  DECISION_REASONING,
-  ERROR_MESSAGE,
-  ERROR_RECOVERABLE,
-  EXECUTE_TOOL,
-  GEN_AI_OPERATION_NAME,
-  GEN_AI_TOOL_CALL_ARGUMENTS,
-  GEN_AI_TOOL_CALL_RESULT,
-  GEN_AI_TOOL_NAME,
-  PARENT_ID,
-  QUERY_RESULTS_COUNT,
-  QUERY_TEXT,
-  QUERY_TYPE,
-  THOUGHT_CONFIDENCE,
-  THOUGHT_CONTENT,
-  TOOL_DURATION_MS,
-  TRACE_ID,
-  TRACE_METADATA,
-  TRACE_TAGS,
-  TRACE_TYPE,
-} from './attributes.js';
+import * as attr from './attributes.js';
 import { hasEnded, nanosOf } from './span-time.js';
 import { AttributeReader } from './value-attributes.js';
 
@@ -73,10 +49,10 @@ function checkTraceId(id: string | undefined, what: string): string | undefined 
  */
 export function spanRecordOf(span: ReadableSpan): SpanRecord {
   const attributes = span.attributes;
-  if (attributes[TRACE_TYPE] !== undefined) return exportedRecordOf(span);
+  if (attributes[attr.TRACE_TYPE] !== undefined) return exportedRecordOf(span);
   const { spanId } = span.spanContext();
   const parentSpanId = span.parentSpanContext?.spanId;
-  const tool = attributes[GEN_AI_OPERATION_NAME] === EXECUTE_TOOL;
+  const tool = attributes[attr.GEN_AI_OPERATION_NAME] === attr.EXECUTE_TOOL;
   const traceType = validateTraceType(tool ? toolCallOf(span) : customOf(span));
   const rest = tool ? withoutKeys(attributes, TOOL_KEYS) : {};
   return {
@@ -91,57 +67,63 @@ export function spanRecordOf(span: ReadableSpan): SpanRecord {
 /** A span made by `exportRun`: its `agentdb.*` attributes say everything. */
 function exportedRecordOf(span: ReadableSpan): SpanRecord {
   const r = new AttributeReader(span.attributes);
-  const type = r.string(TRACE_TYPE);
+  const type = r.string(attr.TRACE_TYPE);
   const input = (() => {
     switch (type) {
       case 'tool_call':
         return {
           type,
-          toolName: r.string(GEN_AI_TOOL_NAME),
-          arguments: r.value(GEN_AI_TOOL_CALL_ARGUMENTS),
-          result: r.value(GEN_AI_TOOL_CALL_RESULT),
-          durationMs: r.number(TOOL_DURATION_MS),
+          toolName: r.string(attr.GEN_AI_TOOL_NAME),
+          arguments: r.value(attr.GEN_AI_TOOL_CALL_ARGUMENTS),
+          result: r.value(attr.GEN_AI_TOOL_CALL_RESULT),
+          durationMs: r.number(attr.TOOL_DURATION_MS),
         };
       case 'decision':
         return {
           type,
-          question: r.string(DECISION_QUESTION),
-          options: r.strings(DECISION_OPTIONS),
-          chosen: r.string(DECISION_CHOSEN),
-          reasoning: r.string(DECISION_REASONING),
+          question: r.string(attr.DECISION_QUESTION),
+          options: r.strings(attr.DECISION_OPTIONS),
+          chosen: r.string(attr.DECISION_CHOSEN),
+          reasoning: r.string(attr.DECISION_REASONING),
         };
       case 'query':
         return {
           type,
-          queryType: r.string(QUERY_TYPE),
-          query: r.string(QUERY_TEXT),
-          resultsCount: r.number(QUERY_RESULTS_COUNT),
+          queryType: r.string(attr.QUERY_TYPE),
+          query: r.string(attr.QUERY_TEXT),
+          resultsCount: r.number(attr.QUERY_RESULTS_COUNT),
         };
       case 'thought':
-        return { type, content: r.string(THOUGHT_CONTENT), confidence: r.number(THOUGHT_CONFIDENCE) };
+        return {
+          type,
+          content: r.string(attr.THOUGHT_CONTENT),
+          confidence: r.number(attr.THOUGHT_CONFIDENCE),
+        };
       case 'error':
         return {
           type,
           errorType: r.string(ATTR_ERROR_TYPE),
-          message: r.string(ERROR_MESSAGE),
-          recoverable: r.boolean(ERROR_RECOVERABLE),
+          message: r.string(attr.ERROR_MESSAGE),
+          recoverable: r.boolean(attr.ERROR_RECOVERABLE),
         };
       case 'custom':
-        return { type, name: span.name, data: r.value(CUSTOM_DATA) };
+        return { type, name: span.name, data: r.value(attr.CUSTOM_DATA) };
       default:
         throw new AgentDBError(
           'INVALID_ARGUMENT',
-          `attribute ${TRACE_TYPE} ${describe(type)} is not a trace type (${BUILTIN_TRACE_TYPES.join(', ')})`,
+          `attribute ${attr.TRACE_TYPE} ${describe(type)} is not a trace type (${BUILTIN_TRACE_TYPES.join(', ')})`,
         );
     }
   })();
-  const parentId = checkTraceId(r.string(PARENT_ID), PARENT_ID);
-  const metadata = r.value(TRACE_METADATA);
+  const parentId = checkTraceId(r.string(attr.PARENT_ID), attr.PARENT_ID);
+  const metadata = r.value(attr.TRACE_METADATA);
   const parentSpanId = span.parentSpanContext?.spanId;
   return {
-    id: checkTraceId(r.string(TRACE_ID), TRACE_ID) ?? checkTraceId(span.spanContext().spanId, 'span id')!,
+    id:
+      checkTraceId(r.string(attr.TRACE_ID), attr.TRACE_ID) ??
+      checkTraceId(span.spanContext().spanId, 'span id')!,
     traceType: validateTraceType(input),
-    tags: r.strings(TRACE_TAGS) ?? [],
+    tags: r.strings(attr.TRACE_TAGS) ?? [],
     // Left out when it is the default {}; a stored null must stay null, hence no `??`.
     metadata: metadata === undefined ? {} : metadata,
     storedParentIds: [parentId, checkTraceId(parentSpanId, 'parent span id')].filter(
@@ -151,25 +133,25 @@ function exportedRecordOf(span: ReadableSpan): SpanRecord {
 }
 
 const TOOL_KEYS = [
-  GEN_AI_OPERATION_NAME,
-  GEN_AI_TOOL_NAME,
-  GEN_AI_TOOL_CALL_ARGUMENTS,
-  GEN_AI_TOOL_CALL_RESULT,
+  attr.GEN_AI_OPERATION_NAME,
+  attr.GEN_AI_TOOL_NAME,
+  attr.GEN_AI_TOOL_CALL_ARGUMENTS,
+  attr.GEN_AI_TOOL_CALL_RESULT,
 ];
-const TOOL_PREFIX = `${EXECUTE_TOOL} `;
+const TOOL_PREFIX = `${attr.EXECUTE_TOOL} `;
 
 /** A GenAI `execute_tool` span as a `tool_call`. */
 function toolCallOf(span: ReadableSpan): Record<string, unknown> {
   const a = span.attributes;
-  const named = a[GEN_AI_TOOL_NAME];
+  const named = a[attr.GEN_AI_TOOL_NAME];
   const toolName =
     typeof named === 'string' && named !== ''
       ? named
       : span.name.startsWith(TOOL_PREFIX) && span.name.length > TOOL_PREFIX.length
         ? span.name.slice(TOOL_PREFIX.length)
         : span.name || 'unknown';
-  const args = a[GEN_AI_TOOL_CALL_ARGUMENTS];
-  const result = a[GEN_AI_TOOL_CALL_RESULT];
+  const args = a[attr.GEN_AI_TOOL_CALL_ARGUMENTS];
+  const result = a[attr.GEN_AI_TOOL_CALL_RESULT];
   return {
     type: 'tool_call',
     toolName,

@@ -6,32 +6,7 @@ import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_TYPE,
 } from '@opentelemetry/semantic-conventions';
-import {
-  CUSTOM_DATA,
-  DECISION_CHOSEN,
-  DECISION_OPTIONS,
-  DECISION_QUESTION,
-  DECISION_REASONING,
-  ERROR_MESSAGE,
-  ERROR_RECOVERABLE,
-  EXECUTE_TOOL,
-  GEN_AI_OPERATION_NAME,
-  GEN_AI_TOOL_CALL_ARGUMENTS,
-  GEN_AI_TOOL_CALL_RESULT,
-  GEN_AI_TOOL_NAME,
-  PARENT_ID,
-  QUERY_RESULTS_COUNT,
-  QUERY_TEXT,
-  QUERY_TYPE,
-  SPAN_NAMES,
-  THOUGHT_CONFIDENCE,
-  THOUGHT_CONTENT,
-  TOOL_DURATION_MS,
-  TRACE_ID,
-  TRACE_METADATA,
-  TRACE_TAGS,
-  TRACE_TYPE,
-} from './attributes.js';
+import * as attr from './attributes.js';
 import { SpanAttributes } from './value-attributes.js';
 
 /** What a trace says about its span, apart from ids and times. */
@@ -57,37 +32,41 @@ function isEmptyObject(v: unknown): boolean {
  */
 export function spanContentOf(trace: Trace, start: HrTime): SpanContent {
   const a = new SpanAttributes()
-    .set(TRACE_ID, trace.id)
-    .set(PARENT_ID, trace.parentId)
-    .set(TRACE_TYPE, trace.traceType.type)
-    .set(TRACE_TAGS, trace.tags.length > 0 ? trace.tags : undefined)
-    .value(TRACE_METADATA, isEmptyObject(trace.metadata) ? undefined : trace.metadata);
+    .set(attr.TRACE_ID, trace.id)
+    .set(attr.PARENT_ID, trace.parentId)
+    .set(attr.TRACE_TYPE, trace.traceType.type)
+    .set(attr.TRACE_TAGS, trace.tags.length > 0 ? trace.tags : undefined)
+    .value(attr.TRACE_METADATA, isEmptyObject(trace.metadata) ? undefined : trace.metadata);
   const t = trace.traceType;
   const unset: SpanStatus = { code: SpanStatusCode.UNSET };
   switch (t.type) {
     case 'tool_call':
-      a.set(GEN_AI_OPERATION_NAME, EXECUTE_TOOL)
-        .set(GEN_AI_TOOL_NAME, t.toolName)
-        .value(GEN_AI_TOOL_CALL_ARGUMENTS, t.arguments)
-        .value(GEN_AI_TOOL_CALL_RESULT, t.result)
-        .set(TOOL_DURATION_MS, t.durationMs);
-      return { name: `${EXECUTE_TOOL} ${t.toolName}`, attributes: a, status: unset, events: [] };
+      a.set(attr.GEN_AI_OPERATION_NAME, attr.EXECUTE_TOOL)
+        .set(attr.GEN_AI_TOOL_NAME, t.toolName)
+        .value(attr.GEN_AI_TOOL_CALL_ARGUMENTS, t.arguments)
+        .value(attr.GEN_AI_TOOL_CALL_RESULT, t.result)
+        .set(attr.TOOL_DURATION_MS, t.durationMs);
+      return { name: `${attr.EXECUTE_TOOL} ${t.toolName}`, attributes: a, status: unset, events: [] };
     case 'decision':
-      a.set(DECISION_QUESTION, t.question)
-        .set(DECISION_OPTIONS, t.options)
-        .set(DECISION_CHOSEN, t.chosen)
-        .set(DECISION_REASONING, t.reasoning);
-      return { name: SPAN_NAMES.decision, attributes: a, status: unset, events: [] };
+      a.set(attr.DECISION_QUESTION, t.question)
+        .set(attr.DECISION_OPTIONS, t.options)
+        .set(attr.DECISION_CHOSEN, t.chosen)
+        .set(attr.DECISION_REASONING, t.reasoning);
+      return { name: attr.SPAN_NAMES.decision, attributes: a, status: unset, events: [] };
     case 'query':
-      a.set(QUERY_TYPE, t.queryType).set(QUERY_TEXT, t.query).set(QUERY_RESULTS_COUNT, t.resultsCount);
-      return { name: SPAN_NAMES.query, attributes: a, status: unset, events: [] };
+      a.set(attr.QUERY_TYPE, t.queryType)
+        .set(attr.QUERY_TEXT, t.query)
+        .set(attr.QUERY_RESULTS_COUNT, t.resultsCount);
+      return { name: attr.SPAN_NAMES.query, attributes: a, status: unset, events: [] };
     case 'thought':
-      a.set(THOUGHT_CONTENT, t.content).set(THOUGHT_CONFIDENCE, t.confidence);
-      return { name: SPAN_NAMES.thought, attributes: a, status: unset, events: [] };
+      a.set(attr.THOUGHT_CONTENT, t.content).set(attr.THOUGHT_CONFIDENCE, t.confidence);
+      return { name: attr.SPAN_NAMES.thought, attributes: a, status: unset, events: [] };
     case 'error':
-      a.set(ATTR_ERROR_TYPE, t.errorType).set(ERROR_MESSAGE, t.message).set(ERROR_RECOVERABLE, t.recoverable);
+      a.set(ATTR_ERROR_TYPE, t.errorType)
+        .set(attr.ERROR_MESSAGE, t.message)
+        .set(attr.ERROR_RECOVERABLE, t.recoverable);
       return {
-        name: SPAN_NAMES.error,
+        name: attr.SPAN_NAMES.error,
         attributes: a,
         status: { code: SpanStatusCode.ERROR, message: t.message },
         // The conventional way to attach an error to a span: backends show it in their error views.
@@ -100,7 +79,7 @@ export function spanContentOf(trace: Trace, start: HrTime): SpanContent {
         ],
       };
     case 'custom':
-      a.value(CUSTOM_DATA, t.data);
+      a.value(attr.CUSTOM_DATA, t.data);
       return { name: t.name, attributes: a, status: unset, events: [] };
   }
 }
