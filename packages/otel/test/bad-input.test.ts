@@ -184,6 +184,14 @@ describe('failed exports write nothing and report why', () => {
       { 'agentdb.trace.type': 'thought', 'agentdb.thought.content': 'x', 'agentdb.thought.confidence': 2 },
       /confidence must be a number from 0 to 1/,
     ],
+    [
+      { 'agentdb.trace.type': 'thought', 'agentdb.thought.content': 5 },
+      /attribute agentdb\.thought\.content must be a string, got number/,
+    ],
+    [
+      { 'agentdb.trace.type': 'thought', 'agentdb.thought.content': 'x', 'agentdb.value_types': '[1]' },
+      /attribute agentdb\.value_types must be a JSON object/,
+    ],
   ])('agentdb.* attributes that do not describe a trace fail the batch: %o', async (attributes, text) => {
     const db = await openDatabase();
     const exporter = new AgentDBSpanExporter(db);
@@ -208,6 +216,19 @@ describe('failed exports write nothing and report why', () => {
     expect(await keysOf(db, RUN)).toBe(0);
     await exporter.shutdown();
     expect((await db.traces.getRoots(RUN)).map((t) => t.traceType)).toMatchObject([{ name: 'step' }]);
+  });
+
+  it('a result callback that throws is logged, not left as an unhandled rejection', async () => {
+    const db = await openDatabase();
+    const exporter = new AgentDBSpanExporter(db);
+    const spans = new SpanFactory();
+    exporter.export([spans.ended('first')], () => {
+      throw new Error('callback bug');
+    });
+    await exporter.forceFlush();
+    // Vitest fails a test that leaves an unhandled rejection; the exporter also goes on working.
+    expect((await exportBatch(exporter, [spans.ended('second')])).code).toBe(ExportResultCode.SUCCESS);
+    expect(await db.traces.count(RUN)).toBe(2);
   });
 
   it('after shutdown, or once the database is closed, exports fail with CLOSED', async () => {
