@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerEvents } from './commands/events.js';
 import { registerExport } from './commands/export.js';
+import { registerExportOtel } from './commands/export-otel.js';
 import { registerImport } from './commands/import.js';
 import { registerKv } from './commands/kv.js';
 import { registerRun } from './commands/run.js';
@@ -22,6 +23,7 @@ export const COMMANDS = [
   'kv',
   'state',
   'export',
+  'export-otel',
   'import',
   'stats',
 ];
@@ -66,6 +68,7 @@ export function buildProgram(ctx: CommandContext, writeError: (line: string) => 
   registerKv(program, ctx);
   registerState(program, ctx);
   registerExport(program, ctx);
+  registerExportOtel(program, ctx);
   registerImport(program, ctx);
   registerStats(program, ctx);
   return program;
