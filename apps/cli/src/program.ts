@@ -4,6 +4,7 @@ import { registerEvents } from './commands/events.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerKv } from './commands/kv.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerState } from './commands/state.js';
@@ -24,6 +25,7 @@ export const COMMANDS = [
   'export',
   'import',
   'stats',
+  'mcp',
 ];
 
 function version(): string {
@@ -68,5 +70,6 @@ export function buildProgram(ctx: CommandContext, writeError: (line: string) => 
   registerExport(program, ctx);
   registerImport(program, ctx);
   registerStats(program, ctx);
+  registerMcp(program, ctx);
   return program;
 }
