@@ -62,7 +62,7 @@ export function registerRunResources(server: McpServer, ctx: ToolContext): void 
   const completeRunId = async (prefix: string) =>
     (await db.runs.listRuns()).filter((id) => id.startsWith(prefix) && scope.allows(id)).slice(0, 100);
   const template = (part?: 'events' | 'traces') =>
-    new ResourceTemplate(`${runUri('{run_id}', part)}`, {
+    new ResourceTemplate(runUri('{run_id}', part), {
       list: async () => ({
         resources: (await runsInScope()).map((r) => ({
           uri: runUri(r.runId, part),

@@ -41,6 +41,15 @@ describe('createServer, embedded in an agent process', () => {
     });
     await ok(client, 'kv_put', { run_id: 'r', key: 'set-by-model', value: { $bytes: 'AQI=' } });
     expect(await db.kv.get('r', 'set-by-model')).toEqual(new Uint8Array([1, 2]));
+    // Run ids complete as a user types a resource URI.
+    await db.runs.createRun({ runId: 'triage-1' });
+    await db.runs.createRun({ runId: 'triage-2' });
+    await db.runs.createRun({ runId: 'other' });
+    const { completion } = await client.complete({
+      ref: { type: 'ref/resource', uri: 'agentdb://runs/{run_id}' },
+      argument: { name: 'run_id', value: 'tri' },
+    });
+    expect(completion.values).toEqual(['triage-1', 'triage-2']);
     await client.close();
     // Closing the server leaves the database to its owner.
     expect(await db.kv.get('r', 'set-by-code')).toBe(1n);
