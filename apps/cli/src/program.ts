@@ -5,6 +5,7 @@ import { registerExport } from './commands/export.js';
 import { registerExportOtel } from './commands/export-otel.js';
 import { registerImport } from './commands/import.js';
 import { registerKv } from './commands/kv.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerState } from './commands/state.js';
@@ -26,6 +27,7 @@ export const COMMANDS = [
   'export-otel',
   'import',
   'stats',
+  'mcp',
 ];
 
 function version(): string {
@@ -71,5 +73,6 @@ export function buildProgram(ctx: CommandContext, writeError: (line: string) => 
   registerExportOtel(program, ctx);
   registerImport(program, ctx);
   registerStats(program, ctx);
+  registerMcp(program, ctx);
   return program;
 }
