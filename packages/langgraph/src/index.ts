@@ -1,0 +1,6 @@
+export { AgentDBSaver, type AgentDBSaverOptions } from './agentdb-saver.js';
+export { CHECKPOINT_EVENT, type CheckpointEventPayload } from './checkpoint-event.js';
+export { threadIdOfRun, threadRunId } from './thread-ids.js';
+export { THREAD_TAG } from './thread-runs.js';
+export { LANGGRAPH_TAG, LANGGRAPH_TAG_NAME } from './type-tag.js';
+export type { ThreadVerification } from './verify-thread.js';

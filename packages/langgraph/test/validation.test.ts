@@ -1,0 +1,20 @@
+import { validate } from '@langchain/langgraph-checkpoint-validation';
+import type { AgentDBSaver } from '../src/index.js';
+import { openTestSaver } from './helpers.js';
+
+// LangGraph's own conformance suite for checkpoint savers, unchanged. Every checkpointer it creates is
+// a fresh real LMDB directory (strict durability), closed and removed afterwards.
+const open = new Map<AgentDBSaver, () => Promise<void>>();
+
+validate<AgentDBSaver>({
+  checkpointerName: 'AgentDBSaver',
+  async createCheckpointer() {
+    const { saver, dispose } = await openTestSaver();
+    open.set(saver, dispose);
+    return saver;
+  },
+  async destroyCheckpointer(saver) {
+    await open.get(saver)?.();
+    open.delete(saver);
+  },
+});
