@@ -316,7 +316,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
    * @example
    * const { valid, problems } = await saver.verifyThread('t1');
    */
-  verifyThread(threadId: string): Promise<ThreadVerification> {
+  async verifyThread(threadId: string): Promise<ThreadVerification> {
     checkThreadId(threadId, 'verifyThread');
     return verifyThread(this.db, threadRunId(threadId));
   }
