@@ -142,9 +142,9 @@ export class AgentDBSaver extends BaseCheckpointSaver {
     const q = readListQuery(config, options);
     let remaining = q.limit;
     if (remaining === 0) return;
-    const threads =
+    const threads: [string, string][] =
       q.threadId === undefined ? await listThreads(this.db) : [[q.threadId, threadRunId(q.threadId)]];
-    for (const [threadId, runId] of threads as [string, string][]) {
+    for (const [threadId, runId] of threads) {
       const range = checkpointRange(runId, q.ns);
       let end: EncodedKey = range.end;
       if (q.before !== undefined && q.ns !== undefined) end = checkpointKey(runId, q.ns, q.before);

@@ -1,6 +1,7 @@
 import { manualClock } from '@agentdb/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentDBStore, type EmbeddingsLike } from '../src/index.js';
+import { textsAtPath } from '../src/store/embed-text.js';
 import { openTestDatabase, type TestDatabase } from './helpers.js';
 
 /** A deterministic local embedding: letter counts a–z (no network model). */
@@ -190,5 +191,28 @@ describe('TTL', () => {
     for (const store of [fixed, renewing]) {
       expect((await store.search(['t'])).map((i) => i.key)).toEqual(['forever']);
     }
+  });
+});
+
+describe('index field paths', () => {
+  it('select texts as LangGraph documents them: $, nested fields, [i], [-i], [*]; leaves as text or JSON', () => {
+    const doc = {
+      a: { b: 'x', n: 3, t: true, z: null },
+      list: [{ c: 'p' }, { c: 'q' }, { d: 1 }],
+      arr: ['u', 'v'],
+    };
+    expect(textsAtPath(doc, '$')).toEqual([JSON.stringify(doc, null, 2)]);
+    expect(textsAtPath(doc, 'a.b')).toEqual(['x']);
+    expect(textsAtPath(doc, 'a.n')).toEqual(['3']);
+    expect(textsAtPath(doc, 'a.t')).toEqual(['true']);
+    expect(textsAtPath(doc, 'a.z')).toEqual([]);
+    expect(textsAtPath(doc, 'a')).toEqual([JSON.stringify(doc.a, null, 2)]);
+    expect(textsAtPath(doc, 'list[*].c')).toEqual(['p', 'q']);
+    expect(textsAtPath(doc, 'list[1].c')).toEqual(['q']);
+    expect(textsAtPath(doc, 'arr[-1]')).toEqual(['v']);
+    expect(textsAtPath(doc, 'arr[5]')).toEqual([]);
+    expect(textsAtPath(doc, 'a[0]')).toEqual([]);
+    expect(textsAtPath(doc, 'missing.deeper')).toEqual([]);
+    expect(() => textsAtPath(doc, 'a..b')).toThrowError(/INVALID_ARGUMENT/);
   });
 });

@@ -1,4 +1,4 @@
-import { runRange, tagRange, validateRunId } from '@agentdb/primitives';
+import { Key, runRange, tagRange, validateRunId } from '@agentdb/primitives';
 import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -178,5 +178,25 @@ describe('the checkpoint event chain', () => {
     expect(report.valid).toBe(false);
     expect(report.problems).toEqual([`checkpoint ${firstId} does not match the digest of event 0`]);
     expect((await t.db.engine.verify()).ok).toBe(true); // the engine only sees an ordinary logged write
+  });
+
+  it('verifyThread reports a checkpoint deleted or added behind the chain, and CORRUPTION is refused on read', async () => {
+    t = await openTestSaver();
+    const first = await putCheckpoint(t.saver, 't');
+    const firstId = first.configurable?.checkpoint_id as string;
+    const second = await putCheckpoint(t.saver, 't', firstId);
+    const secondId = second.configurable?.checkpoint_id as string;
+    const key = (id: string) => Key.of(LANGGRAPH_TAG, 't', 'cp', '/', id);
+    const stored = await t.db.engine.get(key(secondId));
+    await t.db.engine.transaction((tx) => {
+      tx.delete(key(secondId));
+      tx.put(key('forged'), stored!);
+    });
+    expect((await t.saver.verifyThread('t')).problems).toEqual([
+      'checkpoint forged has no langgraph.checkpoint event',
+      `event 1 names checkpoint ${secondId}, which is missing`,
+    ]);
+    await t.db.engine.transaction((tx) => tx.put(key(firstId), { not: 'a checkpoint' }));
+    await expect(t.saver.getTuple(first)).rejects.toMatchObject({ code: 'CORRUPTION' });
   });
 });
