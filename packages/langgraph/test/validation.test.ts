@@ -1,4 +1,8 @@
-import { validate } from '@langchain/langgraph-checkpoint-validation';
+import {
+  type CheckpointSaverTestInitializer,
+  deltaChannelHistoryTests,
+  validate,
+} from '@langchain/langgraph-checkpoint-validation';
 import type { AgentDBSaver } from '../src/index.js';
 import { openTestSaver } from './helpers.js';
 
@@ -6,7 +10,7 @@ import { openTestSaver } from './helpers.js';
 // a fresh real LMDB directory (strict durability), closed and removed afterwards.
 const open = new Map<AgentDBSaver, () => Promise<void>>();
 
-validate<AgentDBSaver>({
+const initializer: CheckpointSaverTestInitializer<AgentDBSaver> = {
   checkpointerName: 'AgentDBSaver',
   async createCheckpointer() {
     const { saver, dispose } = await openTestSaver();
@@ -17,4 +21,8 @@ validate<AgentDBSaver>({
     await open.get(saver)?.();
     open.delete(saver);
   },
-});
+};
+
+validate(initializer);
+// Opt-in in the suite (the method is Beta and inherited); LangGraph runs it for each of its own savers.
+deltaChannelHistoryTests(initializer);
