@@ -149,11 +149,13 @@ export class AgentDBSaver extends BaseCheckpointSaver {
       let end: EncodedKey = range.end;
       if (q.before !== undefined && q.ns !== undefined) end = checkpointKey(runId, q.ns, q.before);
       for (;;) {
+        // A page never reads more than the tuples still wanted (list({ limit: 1 }) reads one).
+        const want = remaining === undefined ? LIST_PAGE : Math.min(LIST_PAGE, remaining);
         const page = await this.db.engine.transaction(async (tx) => {
           const tuples: CheckpointTuple[] = [];
           let scanned = 0;
           let last: EncodedKey | undefined;
-          for await (const e of tx.scan({ start: range.start, end }, { limit: LIST_PAGE, reverse: true })) {
+          for await (const e of tx.scan({ start: range.start, end }, { limit: want, reverse: true })) {
             scanned++;
             last = e.key;
             const located = locate(e.key, e.value);
@@ -162,7 +164,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
             if (q.filter !== undefined && !(await this.#metadataMatches(located.record, q.filter))) continue;
             tuples.push(await this.#tuple(tx, threadId, runId, located));
           }
-          return { tuples, last, done: scanned < LIST_PAGE };
+          return { tuples, last, done: scanned < want };
         });
         for (const t of page.tuples) {
           yield t;

@@ -1,5 +1,5 @@
 import { Key, runRange, tagRange, validateRunId } from '@agentdb/primitives';
-import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
+import { type CheckpointMetadata, emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -138,6 +138,44 @@ describe('a thread is a run', () => {
     expect(await keysOfRun(t, 'keep')).toBe(keepKeys);
     expect((await t.saver.verifyThread('keep')).valid).toBe(true);
     await t.saver.deleteThread('never-existed'); // a no-op, as in LangGraph's savers
+  });
+});
+
+describe('list', () => {
+  it('pages through long threads: newest first across pages, with limit, before and a metadata filter', async () => {
+    t = await openTestSaver();
+    const ids: string[] = [];
+    let parent: string | undefined;
+    for (let step = 0; step < 150; step++) {
+      const id = uuid6(clockseq++);
+      const config = {
+        configurable: { thread_id: 'long', ...(parent === undefined ? {} : { checkpoint_id: parent }) },
+      };
+      await t.saver.put(
+        config,
+        { ...emptyCheckpoint(), id },
+        { source: 'loop', step, parents: {}, even: step % 2 === 0 } as CheckpointMetadata,
+        {},
+      );
+      ids.push(id);
+      parent = id;
+    }
+    const list = async (options: Parameters<AgentDBSaver['list']>[1]) => {
+      const out: string[] = [];
+      for await (const tuple of t!.saver.list({ configurable: { thread_id: 'long' } }, options))
+        out.push(tuple.checkpoint.id);
+      return out;
+    };
+    const newestFirst = [...ids].reverse();
+    expect(await list({})).toEqual(newestFirst);
+    expect(await list({ limit: 70 })).toEqual(newestFirst.slice(0, 70));
+    expect(await list({ before: { configurable: { checkpoint_id: ids[100] } } })).toEqual(
+      newestFirst.slice(50),
+    );
+    expect(await list({ filter: { even: true }, limit: 66 })).toEqual(
+      newestFirst.filter((_, i) => i % 2 === 1).slice(0, 66),
+    );
+    expect(await list({ filter: { step: 7 } })).toEqual([ids[7]]);
   });
 });
 
