@@ -164,6 +164,26 @@ describe('AgentDBSaver refuses bad input before writing anything', () => {
     expect(await snapshot(t.db, saver)).toEqual(before);
   });
 
+  it('an unknown thread reads as nothing and deleting it changes nothing: no run appears', async () => {
+    t = await openTestDatabase();
+    const saver = new AgentDBSaver(t.db);
+    const unknown = { configurable: { thread_id: 'nobody', checkpoint_id: uuid6(-1) } };
+    expect(await saver.getTuple(unknown)).toBeUndefined();
+    expect(await saver.getTuple({ configurable: { thread_id: 'nobody' } })).toBeUndefined();
+    const listed = [];
+    for await (const tuple of saver.list({ configurable: { thread_id: 'nobody' } })) listed.push(tuple);
+    expect(listed).toEqual([]);
+    await saver.deleteThread('nobody');
+    expect(await saver.verifyThread('nobody')).toEqual({
+      valid: true,
+      checkpoints: 0,
+      events: 0,
+      problems: [],
+    });
+    expect(await t.db.runs.count()).toBe(0);
+    expect(t.db.engine.stats().commits).toBe(0);
+  });
+
   it('refuses anything but an AgentDB or its engine', () => {
     for (const db of [undefined, null, {}, 'path']) {
       expect(() => new AgentDBSaver(db as unknown as AgentDB)).toThrowError(/INVALID_ARGUMENT/);
