@@ -3,6 +3,7 @@ import type { BenchContext } from './context.js';
 import type { BenchResult } from './result.js';
 import { eventWorkloads } from './workloads/events.js';
 import { kvWorkloads } from './workloads/kv.js';
+import { langgraphWorkloads } from './workloads/langgraph.js';
 import { memoryWorkloads } from './workloads/memory.js';
 import { scalingWorkloads } from './workloads/scaling.js';
 import { transactionWorkloads } from './workloads/transactions.js';
@@ -14,6 +15,7 @@ export const GROUPS = {
   transactions: transactionWorkloads,
   scaling: scalingWorkloads,
   memory: memoryWorkloads,
+  langgraph: langgraphWorkloads,
 } as const;
 
 export type GroupName = keyof typeof GROUPS;

@@ -1,0 +1,511 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type AgentDB,
+  type Database,
+  decodeKey,
+  describe,
+  type EncodedKey,
+  invalidArgument,
+  isAgentDBError,
+  type Transaction,
+} from '@agentdb/primitives';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import {
+  BaseCheckpointSaver,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointPendingWrite,
+  type CheckpointTuple,
+  compareWritesSortKeys,
+  maxChannelVersion,
+  type PendingWrite,
+  type SerializerProtocol,
+  TASKS,
+  WRITES_IDX_MAP,
+  writesSortKey,
+} from '@langchain/langgraph-checkpoint';
+import { agentDBOf } from './agent-db-of.js';
+import { checkId, checkNamespace, readAddress, requireAddress } from './checkpoint-config.js';
+import { CHECKPOINT_EVENT, checkpointDigest, checkpointEvent } from './checkpoint-event.js';
+import {
+  blobKey,
+  checkpointKey,
+  checkpointRange,
+  namespaceOfPart,
+  writeKey,
+  writesRange,
+} from './checkpoint-keys.js';
+import {
+  type BlobRecord,
+  blobValue,
+  type CheckpointRecord,
+  checkpointValue,
+  parseBlob,
+  parseCheckpoint,
+  parseWrite,
+  type WriteRecord,
+  writeValue,
+} from './checkpoint-records.js';
+import { dumpTyped, loadTyped } from './serde-bytes.js';
+import { checkThreadId, threadRunId } from './thread-ids.js';
+import { ensureThreadRun, listThreads } from './thread-runs.js';
+import { type ThreadVerification, verifyThread } from './verify-thread.js';
+
+/** Options of `new AgentDBSaver(db, options)`. */
+export interface AgentDBSaverOptions {
+  /** How checkpoints, metadata and writes are serialized. Default: LangGraph's `JsonPlusSerializer`. */
+  serde?: SerializerProtocol;
+}
+
+/** Checkpoints read per read-only transaction while `list` pages through a thread. */
+const LIST_PAGE = 64;
+
+/** A stored checkpoint found by a scan or a get: where it is and what it holds. */
+interface Located {
+  ns: string;
+  id: string;
+  record: CheckpointRecord;
+}
+
+/**
+ * A LangGraph.js checkpointer on AgentDB. A thread is an AgentDB run (see `threadRunId` for the
+ * mapping): its checkpoints, channel values and pending writes live in the run's key range, so
+ * `db.runs.deleteRun` removes a thread whole and `agentdb <dir> runs --tag langgraph-thread` lists the
+ * threads. Every `put` also appends a `langgraph.checkpoint` event (checkpoint id, parent id, step,
+ * source and a SHA-256 digest of what was stored) to the run's hash-chained log, in the same
+ * transaction, so `agentdb <dir> verify` and `saver.verifyThread(threadId)` prove the history was not
+ * rewritten.
+ *
+ * Channel values are stored once per channel version (as LangGraph's PostgresSaver does): a checkpoint
+ * stores only the channels `newVersions` names, and reads rebuild `channel_values` from the versions
+ * in `channel_versions`.
+ *
+ * @example
+ * const db = await AgentDB.open({ path: './agent-data' });
+ * const graph = builder.compile({ checkpointer: new AgentDBSaver(db) });
+ * await graph.invoke(input, { configurable: { thread_id: 'conversation-1' } });
+ */
+export class AgentDBSaver extends BaseCheckpointSaver {
+  /** The database the threads live in. */
+  readonly db: AgentDB;
+
+  /**
+   * Wraps an open `AgentDB` (or its engine). The saver holds no other state: several savers (or
+   * processes) on one database see the same threads.
+   *
+   * @example
+   * const saver = new AgentDBSaver(await AgentDB.open({ path: './agent-data' }));
+   */
+  constructor(db: AgentDB | Database, options: AgentDBSaverOptions = {}) {
+    super(options.serde);
+    this.db = agentDBOf(db, 'AgentDBSaver');
+  }
+
+  /**
+   * The checkpoint `config` names (`checkpoint_id`), or the latest of its thread and namespace, with its
+   * metadata, parent and pending writes; `undefined` when there is none (or no `thread_id`).
+   *
+   * @example
+   * const latest = await saver.getTuple({ configurable: { thread_id: 't1' } });
+   */
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const address = readAddress(config, 'getTuple');
+    if (address === undefined) return undefined;
+    const { threadId, ns, checkpointId } = address;
+    const runId = threadRunId(threadId);
+    return this.db.engine.transaction(async (tx) => {
+      let located: Located | undefined;
+      if (checkpointId !== undefined) {
+        const v = await tx.get(checkpointKey(runId, ns, checkpointId));
+        if (v !== undefined) located = { ns, id: checkpointId, record: parseCheckpoint(v) };
+      } else {
+        for await (const e of tx.scan(checkpointRange(runId, ns), { limit: 1, reverse: true })) {
+          located = locate(e.key, e.value);
+        }
+      }
+      return located === undefined ? undefined : this.#tuple(tx, threadId, runId, located);
+    });
+  }
+
+  /**
+   * Checkpoints newest first: of one thread (`thread_id`) or of all (threads one after another, in
+   * creation order), of one namespace (`checkpoint_ns`) or all (one after another), only `checkpoint_id`
+   * if given. `before` keeps checkpoints with a smaller id, `filter` those whose metadata has equal
+   * (deep-equal) values at every given key, `limit` caps the count.
+   *
+   * @example
+   * for await (const t of saver.list({ configurable: { thread_id: 't1' } }, { limit: 10 })) console.log(t.checkpoint.id);
+   */
+  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    const q = readListQuery(config, options);
+    let remaining = q.limit;
+    if (remaining === 0) return;
+    const threads: [string, string][] =
+      q.threadId === undefined ? await listThreads(this.db) : [[q.threadId, threadRunId(q.threadId)]];
+    for (const [threadId, runId] of threads) {
+      const range = checkpointRange(runId, q.ns);
+      let end: EncodedKey = range.end;
+      if (q.before !== undefined && q.ns !== undefined) end = checkpointKey(runId, q.ns, q.before);
+      for (;;) {
+        // A page never reads more than the tuples still wanted (list({ limit: 1 }) reads one).
+        const want = remaining === undefined ? LIST_PAGE : Math.min(LIST_PAGE, remaining);
+        const page = await this.db.engine.transaction(async (tx) => {
+          const tuples: CheckpointTuple[] = [];
+          let scanned = 0;
+          let last: EncodedKey | undefined;
+          for await (const e of tx.scan({ start: range.start, end }, { limit: want, reverse: true })) {
+            scanned++;
+            last = e.key;
+            const located = locate(e.key, e.value);
+            if (q.checkpointId !== undefined && located.id !== q.checkpointId) continue;
+            if (q.before !== undefined && located.id >= q.before) continue;
+            if (q.filter !== undefined && !(await this.#metadataMatches(located.record, q.filter))) continue;
+            tuples.push(await this.#tuple(tx, threadId, runId, located));
+          }
+          return { tuples, last, done: scanned < want };
+        });
+        for (const t of page.tuples) {
+          yield t;
+          if (remaining !== undefined && --remaining === 0) return;
+        }
+        if (page.done || page.last === undefined) break;
+        end = page.last;
+      }
+    }
+  }
+
+  /**
+   * Stores a checkpoint after `config.configurable.checkpoint_id` (its parent, if any) and returns the
+   * config that names it. The checkpoint, the channel values `newVersions` names, the thread's run
+   * record (created with the first checkpoint) and a `langgraph.checkpoint` event commit in one
+   * transaction. Everything is serialized and checked first: a value the serializer cannot handle is
+   * `INVALID_VALUE` and nothing is written.
+   *
+   * @example
+   * const next = await saver.put({ configurable: { thread_id: 't1' } }, checkpoint, { source: 'input', step: -1, parents: {} }, {});
+   */
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    const { threadId, ns, checkpointId: parentId } = requireAddress(config, 'put');
+    checkCheckpoint(checkpoint);
+    const versions = checkVersions(newVersions);
+    const runId = threadRunId(threadId);
+    // Serialize before the transaction: its function may run again on a conflict.
+    const { channel_values: values, ...rest } = checkpoint;
+    const blobs: BlobRecord[] = await Promise.all(
+      versions.map(async ([channel]) => ({
+        value: Object.hasOwn(values, channel)
+          ? await dumpTyped(this.serde, values[channel], `channel ${JSON.stringify(channel)}`)
+          : null,
+      })),
+    );
+    const record: CheckpointRecord = {
+      checkpoint: await dumpTyped(this.serde, rest, 'the checkpoint'),
+      metadata: await dumpTyped(this.serde, metadata, 'the checkpoint metadata'),
+      parentId: parentId ?? null,
+      blobs: versions,
+    };
+    const digest = checkpointDigest(ns, checkpoint.id, record, blobs);
+    const event = checkpointEvent(ns, checkpoint.id, record, metadata, digest);
+    await this.db.transaction(runId, async (tx) => {
+      await ensureThreadRun(tx, threadId);
+      versions.forEach(([channel, version], i) => {
+        tx.tx.put(blobKey(runId, ns, channel, version), blobValue(blobs[i]!));
+      });
+      tx.tx.put(checkpointKey(runId, ns, checkpoint.id), checkpointValue(record));
+      tx.events.append(CHECKPOINT_EVENT, { ...event });
+    });
+    return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
+  }
+
+  /**
+   * Stores the writes task `taskId` made against the checkpoint `config` names, in one transaction.
+   * As in LangGraph's own savers, a write already stored under the same `(task, index)` is kept, unless
+   * every write is a special channel (error, interrupt, resume, scheduled), which replaces it.
+   *
+   * @example
+   * await saver.putWrites(config, [['messages', 'hi']], 'task-1');
+   */
+  async putWrites(
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath?: string,
+  ): Promise<void> {
+    const { threadId, ns, checkpointId } = requireAddress(config, 'putWrites');
+    if (checkpointId === undefined) {
+      throw invalidArgument(
+        'putWrites: config.configurable.checkpoint_id is missing: writes belong to a checkpoint',
+      );
+    }
+    checkId(taskId, 'task_id', 'putWrites');
+    if (taskPath !== undefined && typeof taskPath !== 'string') {
+      throw invalidArgument(`putWrites: taskPath must be a string, got ${describe(taskPath)}`);
+    }
+    if (!Array.isArray(writes))
+      throw invalidArgument(`putWrites: writes must be an array, got ${describe(writes)}`);
+    const records = await Promise.all(
+      writes.map(async (w, i): Promise<[number, WriteRecord]> => {
+        if (!Array.isArray(w) || typeof w[0] !== 'string') {
+          throw invalidArgument(`putWrites: writes[${i}] must be a [channel, value] pair`);
+        }
+        const channel = checkId(w[0], `writes[${i}] channel`, 'putWrites');
+        const value = await dumpTyped(this.serde, w[1], `the write to channel ${JSON.stringify(channel)}`);
+        return [specialIndex(channel) ?? i, { channel, value, taskPath: taskPath ?? '' }];
+      }),
+    );
+    const replace = writes.every(([channel]) => specialIndex(channel) !== undefined);
+    const runId = threadRunId(threadId);
+    await this.db.engine.transaction(
+      (tx) => {
+        for (const [idx, record] of records) {
+          const key = writeKey(runId, ns, checkpointId, taskId, idx);
+          const value = writeValue(record);
+          // Keep-if-present runs at commit on the latest value, so concurrent tasks never conflict.
+          if (replace) tx.put(key, value);
+          else tx.mutate(key, (current) => ({ value: current ?? value, result: undefined }));
+        }
+      },
+      { runId },
+    );
+  }
+
+  /**
+   * Deletes the thread: its run, with every checkpoint, write, event and anything else stored in it,
+   * in one transaction. A thread that does not exist is left as it is.
+   *
+   * @example
+   * await saver.deleteThread('t1');
+   */
+  async deleteThread(threadId: string): Promise<void> {
+    checkThreadId(threadId, 'deleteThread');
+    try {
+      await this.db.runs.deleteRun(threadRunId(threadId));
+    } catch (e) {
+      if (!isAgentDBError(e, 'NOT_FOUND')) throw e;
+    }
+  }
+
+  /**
+   * The next version of a channel: the next integer above `current`, plus a random fraction below 0.5.
+   * Versions are the keys of stored channel values, so they must never repeat within a thread — and a
+   * fork from an earlier checkpoint would otherwise reuse the versions of the branch it left and
+   * overwrite its values. Versions stay numbers, increasing, as LangGraph compares them.
+   *
+   * @example
+   * saver.getNextVersion(undefined); // 1.2839…
+   * saver.getNextVersion(3.41); // 4.07…
+   */
+  override getNextVersion(current: number | undefined): number {
+    const base = current === undefined ? 0 : Math.floor(Number.parseFloat(String(current)));
+    if (!Number.isFinite(base)) throw invalidArgument(`channel version ${describe(current)} is not a number`);
+    // 1..2^31-1 over 2^32: in (0, 0.5), exact in a double for integer parts up to 2^21.
+    const fraction = (1 + Math.floor(Math.random() * 0x7fffffff)) / 0x100000000;
+    return base + 1 + fraction;
+  }
+
+  /**
+   * Checks a thread end to end: the run's event chain (every link and hash), and that every stored
+   * checkpoint — its bytes, metadata and the channel values its put wrote — still has the digest its
+   * latest `langgraph.checkpoint` event recorded, and that no event names a checkpoint that is gone.
+   *
+   * @example
+   * const { valid, problems } = await saver.verifyThread('t1');
+   */
+  async verifyThread(threadId: string): Promise<ThreadVerification> {
+    checkThreadId(threadId, 'verifyThread');
+    return verifyThread(this.db, threadRunId(threadId));
+  }
+
+  /** Loads one stored checkpoint as LangGraph's tuple: channel values from blobs, writes in order. */
+  async #tuple(tx: Transaction, threadId: string, runId: string, at: Located): Promise<CheckpointTuple> {
+    const { ns, id, record } = at;
+    const checkpoint = (await loadTyped(this.serde, record.checkpoint)) as Checkpoint;
+    checkpoint.channel_versions ??= {};
+    checkpoint.versions_seen ??= {};
+    checkpoint.channel_values = await this.#channelValues(tx, runId, ns, checkpoint.channel_versions);
+    if (checkpoint.v < 4 && record.parentId !== null) {
+      await this.#migratePendingSends(tx, runId, ns, record.parentId, checkpoint);
+    }
+    const writes = await readWrites(tx, runId, ns, id);
+    const pendingWrites: CheckpointPendingWrite[] = await Promise.all(
+      writes.map(async ({ taskId, record: w }) => [taskId, w.channel, await loadTyped(this.serde, w.value)]),
+    );
+    const address = (checkpointId: string) => ({
+      configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId },
+    });
+    return {
+      config: address(id),
+      checkpoint,
+      metadata: (await loadTyped(this.serde, record.metadata)) as CheckpointMetadata,
+      ...(record.parentId === null ? {} : { parentConfig: address(record.parentId) }),
+      pendingWrites,
+    };
+  }
+
+  async #channelValues(
+    tx: Transaction,
+    runId: string,
+    ns: string,
+    versions: ChannelVersions,
+  ): Promise<Record<string, unknown>> {
+    const channels = Object.keys(versions);
+    const stored = await tx.getMany(channels.map((c) => blobKey(runId, ns, c, versions[c]!)));
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < channels.length; i++) {
+      const v = stored[i];
+      if (v === undefined) continue; // put without this channel in newVersions: LangGraph's delta contract
+      const blob = parseBlob(v);
+      if (blob.value !== null) values[channels[i]!] = await loadTyped(this.serde, blob.value);
+    }
+    return values;
+  }
+
+  /**
+   * Checkpoints of format v < 4 kept pending `Send`s as writes to the TASKS channel of their parent; v4
+   * keeps them in `channel_values`. As LangGraph's savers do, reading such a checkpoint moves them over.
+   */
+  async #migratePendingSends(
+    tx: Transaction,
+    runId: string,
+    ns: string,
+    parentId: string,
+    checkpoint: Checkpoint,
+  ): Promise<void> {
+    const sends: unknown[] = [];
+    for await (const e of tx.scan(writesRange(runId, ns, parentId))) {
+      const w = parseWrite(e.value);
+      if (w.channel === TASKS) sends.push(await loadTyped(this.serde, w.value));
+    }
+    checkpoint.channel_values[TASKS] = sends;
+    const versions = Object.values(checkpoint.channel_versions);
+    checkpoint.channel_versions[TASKS] =
+      versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+  }
+
+  async #metadataMatches(record: CheckpointRecord, filter: Record<string, unknown>): Promise<boolean> {
+    const metadata = (await loadTyped(this.serde, record.metadata)) as Record<string, unknown> | null;
+    return Object.entries(filter).every(([k, v]) => v === undefined || isDeepStrictEqual(metadata?.[k], v));
+  }
+}
+
+/** The index a write to `channel` is stored under, if it is one of LangGraph's special channels. */
+function specialIndex(channel: string): number | undefined {
+  return Object.hasOwn(WRITES_IDX_MAP, channel) ? WRITES_IDX_MAP[channel] : undefined;
+}
+
+/** Where a scanned checkpoint record is: `('cp', '/ns', id)`. */
+function locate(key: EncodedKey, value: Parameters<typeof parseCheckpoint>[0]): Located {
+  const [, nsPart, id] = decodeKey(key).parts;
+  const ns = namespaceOfPart(nsPart);
+  if (ns === undefined || typeof id !== 'string') throw invalidArgument('not a checkpoint key');
+  return { ns, id, record: parseCheckpoint(value) };
+}
+
+/** A checkpoint's pending writes in `writesSortKey` order: `(taskPath, taskId, idx)`. */
+async function readWrites(
+  tx: Transaction,
+  runId: string,
+  ns: string,
+  id: string,
+): Promise<{ taskId: string; record: WriteRecord }[]> {
+  const out: { taskId: string; idx: number; record: WriteRecord }[] = [];
+  for await (const e of tx.scan(writesRange(runId, ns, id))) {
+    const parts = decodeKey(e.key).parts;
+    const taskId = parts[3];
+    const idx = parts[4];
+    if (typeof taskId !== 'string' || typeof idx !== 'number') throw invalidArgument('not a write key');
+    out.push({ taskId, idx, record: parseWrite(e.value) });
+  }
+  // The scan is (taskId, idx) order; a stable sort by the full key puts task paths first.
+  return out.sort((a, b) =>
+    compareWritesSortKeys(
+      writesSortKey(a.record.taskPath, a.taskId, a.idx),
+      writesSortKey(b.record.taskPath, b.taskId, b.idx),
+    ),
+  );
+}
+
+/** Checks the checkpoint `put` is given (its id becomes a key; its maps are read back). */
+function checkCheckpoint(checkpoint: unknown): asserts checkpoint is Checkpoint {
+  if (checkpoint === null || typeof checkpoint !== 'object') {
+    throw invalidArgument(`put: checkpoint must be an object, got ${describe(checkpoint)}`);
+  }
+  const c = checkpoint as Partial<Checkpoint>;
+  checkId(c.id, 'checkpoint.id', 'put');
+  for (const field of ['channel_values', 'channel_versions'] as const) {
+    const v = c[field];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      throw invalidArgument(`put: checkpoint.${field} must be an object, got ${describe(v)}`);
+    }
+  }
+}
+
+/** `newVersions` as `[channel, version]` pairs, each a valid key. */
+function checkVersions(newVersions: unknown): [string, string | number][] {
+  if (newVersions === undefined) return [];
+  if (newVersions === null || typeof newVersions !== 'object' || Array.isArray(newVersions)) {
+    throw invalidArgument(`put: newVersions must be an object, got ${describe(newVersions)}`);
+  }
+  return Object.entries(newVersions).map(([channel, version]) => {
+    checkId(channel, 'a channel name in newVersions', 'put');
+    if (typeof version === 'string') checkId(version, `the version of channel ${channel}`, 'put');
+    else if (typeof version !== 'number' || !Number.isFinite(version)) {
+      throw invalidArgument(
+        `put: the version of channel ${channel} must be a number or a string, got ${describe(version)}`,
+      );
+    }
+    return [channel, version];
+  });
+}
+
+/** What `list` was asked for, checked. */
+interface ListQuery {
+  threadId: string | undefined;
+  /** `undefined`: every namespace. */
+  ns: string | undefined;
+  checkpointId: string | undefined;
+  before: string | undefined;
+  filter: Record<string, unknown> | undefined;
+  limit: number | undefined;
+}
+
+function readListQuery(config: RunnableConfig, options: CheckpointListOptions | undefined): ListQuery {
+  const address = readAddress(config, 'list');
+  const rawNs = (config?.configurable as { checkpoint_ns?: unknown } | undefined)?.checkpoint_ns;
+  const ns = rawNs === undefined || rawNs === null ? undefined : checkNamespace(rawNs, 'list');
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw invalidArgument(`list: options must be an object, got ${describe(options)}`);
+  }
+  const { limit, before, filter } = options ?? {};
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+    throw invalidArgument(`list: limit must be a non-negative integer, got ${describe(limit)}`);
+  }
+  if (filter !== undefined && (filter === null || typeof filter !== 'object' || Array.isArray(filter))) {
+    throw invalidArgument(`list: filter must be an object, got ${describe(filter)}`);
+  }
+  const beforeId = before === undefined ? undefined : readAddressId(before);
+  return {
+    threadId: address?.threadId,
+    ns,
+    checkpointId: address?.checkpointId,
+    before: beforeId,
+    filter,
+    limit,
+  };
+}
+
+function readAddressId(before: RunnableConfig): string | undefined {
+  const id = (before?.configurable as { checkpoint_id?: unknown } | undefined)?.checkpoint_id;
+  return id === undefined || id === null || id === ''
+    ? undefined
+    : checkId(id, 'before.checkpoint_id', 'list');
+}
+
+export type { ThreadVerification };
