@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { tempDir } from '@agentdb/engine/testing';
+import { AgentDB } from '@agentdb/primitives';
+import { expect, it } from 'vitest';
+import { attributes, openPage, screenshot } from './helpers/browser.js';
+import { useBrowserFixture } from './helpers/fixture.js';
+
+const WRITER = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
+const RUN = 'live-run';
+
+const f = useBrowserFixture(async () => {
+  const dir = tempDir('agentdb-viewer-live-');
+  const db = await AgentDB.open({ path: dir, sweepIntervalMs: 0 });
+  await db.runs.createRun({ runId: RUN, name: 'A run still going', tags: ['live'] });
+  for (let i = 0; i < 3; i++) await db.events.append(RUN, 'step', { i });
+  await db.close();
+  return dir;
+});
+
+it('shows what a second process appends and completes, on open pages, without a reload', async () => {
+  const { page: runPage, errors } = await openPage(f.browser);
+  await runPage.goto(f.v.url(`/runs/${RUN}#events`));
+  await expect.poll(() => runPage.locator('tr.event-row').count()).toBe(3);
+  await runPage.locator('.run-header h1 .status', { hasText: 'active' }).waitFor();
+  await runPage.locator('.live.on').waitFor();
+  const { page: runsPage } = await openPage(f.browser);
+  await runsPage.goto(f.v.url('/'));
+  await expect.poll(() => attributes(runsPage.locator('tr.run-row'), 'data-run')).toEqual([RUN]);
+  await runsPage.locator('.live.on').waitFor();
+  // A marker a reload would wipe out.
+  await runPage.evaluate('window.__notReloaded = true');
+  await runsPage.evaluate('window.__notReloaded = true');
+
+  const { stdout } = await promisify(execFile)(process.execPath, [WRITER, f.dir, RUN]);
+  expect(stdout).toBe('done\n');
+
+  // The run page: the new event at the end of the timeline, and the run completed.
+  await expect.poll(() => runPage.locator('tr.event-row').count()).toBe(4);
+  const last = runPage.locator('tr.event-row[data-seq="3"]');
+  expect(await last.locator('td.etype').textContent()).toBe('late_event');
+  expect(await last.locator('td.payload').textContent()).toContain('"from":"a second process"');
+  await runPage.locator('.run-header h1 .status', { hasText: 'completed' }).waitFor();
+  expect(await runPage.locator('a.tab[data-tab="events"] .count').textContent()).toBe('4');
+  // The runs page: the run completed, and the run the other process created.
+  await expect
+    .poll(() => attributes(runsPage.locator('tr.run-row'), 'data-run'))
+    .toEqual([RUN, `${RUN}-next`]);
+  await expect
+    .poll(() => attributes(runsPage.locator('tr.run-row'), 'data-status'))
+    .toEqual(['completed', 'active']);
+  expect(await runsPage.locator(`tr.run-row[data-run="${RUN}"] [data-count="events"]`).textContent()).toBe(
+    '4',
+  );
+  expect(await runPage.evaluate('window.__notReloaded')).toBe(true);
+  expect(await runsPage.evaluate('window.__notReloaded')).toBe(true);
+  await screenshot(runPage, 'live-run-page');
+  expect(errors).toEqual([]);
+});
