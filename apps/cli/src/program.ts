@@ -9,6 +9,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerState } from './commands/state.js';
 import { registerStats } from './commands/stats.js';
 import { registerTraces } from './commands/traces.js';
+import { registerUi } from './commands/ui.js';
 import { registerVerify } from './commands/verify.js';
 import type { CommandContext } from './context.js';
 
@@ -24,6 +25,7 @@ export const COMMANDS = [
   'export',
   'import',
   'stats',
+  'ui',
 ];
 
 function version(): string {
@@ -41,7 +43,7 @@ function version(): string {
  */
 export function buildProgram(ctx: CommandContext, writeError: (line: string) => void): Command {
   const program = new Command('agentdb <dir>')
-    .description('Inspect, verify, export and import an AgentDB database directory.')
+    .description('Inspect, verify, export, import and view (ui) an AgentDB database directory.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({
@@ -68,5 +70,6 @@ export function buildProgram(ctx: CommandContext, writeError: (line: string) => 
   registerExport(program, ctx);
   registerImport(program, ctx);
   registerStats(program, ctx);
+  registerUi(program, ctx);
   return program;
 }
