@@ -15,6 +15,13 @@ const f = useBrowserFixture(async () => {
   const db = await AgentDB.open({ path: dir, sweepIntervalMs: 0 });
   await db.runs.createRun({ runId: RUN, name: 'A run still going', tags: ['live'] });
   for (let i = 0; i < 3; i++) await db.events.append(RUN, 'step', { i });
+  const root = await db.traces.record(RUN, { type: 'thought', content: 'plan' }, { id: 'root' });
+  await db.traces.recordChild(
+    RUN,
+    root,
+    { type: 'tool_call', toolName: 'search', arguments: {} },
+    { id: 'first' },
+  );
   await db.close();
   return dir;
 });
@@ -25,6 +32,13 @@ it('shows what a second process appends and completes, on open pages, without a 
   await expect.poll(() => runPage.locator('tr.event-row').count()).toBe(3);
   await runPage.locator('.run-header h1 .status', { hasText: 'active' }).waitFor();
   await runPage.locator('.live.on').waitFor();
+  const { page: treePage } = await openPage(f.browser);
+  await treePage.goto(f.v.url(`/runs/${RUN}#traces`));
+  await treePage.locator('.trace-line[data-trace="root"] .caret').click();
+  await expect
+    .poll(() => attributes(treePage.locator('.trace-line'), 'data-trace'))
+    .toEqual(['root', 'first']);
+  await treePage.locator('.live.on').waitFor();
   const { page: runsPage } = await openPage(f.browser);
   await runsPage.goto(f.v.url('/'));
   await expect.poll(() => attributes(runsPage.locator('tr.run-row'), 'data-run')).toEqual([RUN]);
@@ -32,6 +46,7 @@ it('shows what a second process appends and completes, on open pages, without a 
   // A marker a reload would wipe out.
   await runPage.evaluate('window.__notReloaded = true');
   await runsPage.evaluate('window.__notReloaded = true');
+  await treePage.evaluate('window.__notReloaded = true');
 
   const { stdout } = await promisify(execFile)(process.execPath, [WRITER, f.dir, RUN]);
   expect(stdout).toBe('done\n');
@@ -53,8 +68,14 @@ it('shows what a second process appends and completes, on open pages, without a 
   expect(await runsPage.locator(`tr.run-row[data-run="${RUN}"] [data-count="events"]`).textContent()).toBe(
     '4',
   );
-  expect(await runPage.evaluate('window.__notReloaded')).toBe(true);
-  expect(await runsPage.evaluate('window.__notReloaded')).toBe(true);
+  // The trace tree: the new trace under its parent, which stayed open.
+  await expect
+    .poll(() => attributes(treePage.locator('.trace-line'), 'data-trace'))
+    .toEqual(['root', 'first', 'late']);
+  expect(await treePage.locator('.trace-line[data-trace="late"] .thought').textContent()).toBe(
+    'written by a second process',
+  );
+  for (const p of [runPage, runsPage, treePage]) expect(await p.evaluate('window.__notReloaded')).toBe(true);
   await screenshot(runPage, 'live-run-page');
   expect(errors).toEqual([]);
 });
