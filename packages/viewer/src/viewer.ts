@@ -92,13 +92,23 @@ function sendError(res: ServerResponse, error: unknown): void {
   send(res, known[0], 'application/json; charset=utf-8', JSON.stringify(body));
 }
 
+/** A path segment, decoded; a malformed %-escape is a bad request rather than a crash. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidArgument(`the path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
+}
+
 /** The status of the page at `pathname`: 404 for a run the database does not know or an unknown path. */
 async function pageStatus(db: AgentDB, pathname: string): Promise<number> {
   if (pathname === '/') return 200;
   const m = /^\/runs\/([^/]+)$/.exec(pathname);
   if (m === null) return 404;
-  const runId = decodeURIComponent(m[1]!);
+  let runId: string;
   try {
+    runId = decodeSegment(m[1]!);
     validateRunId(runId);
   } catch {
     return 404;
@@ -141,7 +151,7 @@ export async function createViewer(db: AgentDB, opts?: ViewerOptions): Promise<V
         .slice('/api/'.length)
         .split('/')
         .filter((p) => p !== '')
-        .map(decodeURIComponent);
+        .map(decodeSegment);
       const body = await answer(db, path, url.searchParams);
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
     }

@@ -10,6 +10,12 @@ import { useBrowserFixture } from './helpers/fixture.js';
 const WRITER = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 const RUN = 'live-run';
 
+/** Runs the second process (fixtures/writer.mjs) to its end; returns what it printed. */
+async function writer(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [WRITER, f.dir, ...args]);
+  return stdout;
+}
+
 const f = useBrowserFixture(async () => {
   const dir = tempDir('agentdb-viewer-live-');
   const db = await AgentDB.open({ path: dir, sweepIntervalMs: 0 });
@@ -48,8 +54,7 @@ it('shows what a second process appends and completes, on open pages, without a 
   await runsPage.evaluate('window.__notReloaded = true');
   await treePage.evaluate('window.__notReloaded = true');
 
-  const { stdout } = await promisify(execFile)(process.execPath, [WRITER, f.dir, RUN]);
-  expect(stdout).toBe('done\n');
+  expect(await writer(RUN)).toBe('done\n');
 
   // The run page: the new event at the end of the timeline, and the run completed.
   await expect.poll(() => runPage.locator('tr.event-row').count()).toBe(4);
@@ -77,5 +82,16 @@ it('shows what a second process appends and completes, on open pages, without a 
   );
   for (const p of [runPage, runsPage, treePage]) expect(await p.evaluate('window.__notReloaded')).toBe(true);
   await screenshot(runPage, 'live-run-page');
+  expect(errors).toEqual([]);
+});
+
+it('turns an open run page into the not-found page when another process deletes the run', async () => {
+  const { page, errors } = await openPage(f.browser);
+  // The run the second process created in the test above.
+  await page.goto(f.v.url(`/runs/${RUN}-next`));
+  await page.locator('.run-header h1 .status').waitFor();
+  await page.locator('.live.on').waitFor();
+  expect(await writer(`${RUN}-next`, 'delete')).toBe('done\n');
+  await page.locator('.not-found-message', { hasText: `no run "${RUN}-next"` }).waitFor();
   expect(errors).toEqual([]);
 });

@@ -103,6 +103,12 @@ describe('requests it refuses', () => {
     }
   });
 
+  it('answers a malformed percent-escape with 400 (API) or 404 (page), never a crash', async () => {
+    expect((await get('/api/runs/%E0%A4%A')).status).toBe(400);
+    expect((await get('/runs/%E0%A4%A')).status).toBe(404);
+    expect((await get('/api/runs')).status).toBe(200);
+  });
+
   it('answers unknown runs, traces, events and API paths with 404', async () => {
     for (const path of [
       '/api/runs/nope',

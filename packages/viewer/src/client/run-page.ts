@@ -206,12 +206,20 @@ export async function renderRunPage(main: HTMLElement, runId: string, hub: LiveH
     children.show(d);
     metadata.show(d);
   };
+  let gone = false;
   const refresh = coalesce(
     async () => {
+      if (gone) return;
       showDetail(await getJson<RunDetail>(runApi(runId)));
       await panels[active].refresh();
     },
-    (e) => console.error(e),
+    (error) => {
+      // Deleted (deleteRun) while the page was open: say so instead of showing stale data.
+      if (error instanceof ApiError && error.status === 404) {
+        gone = true;
+        renderNotFound(main, error.message);
+      } else console.error(error);
+    },
   );
   const activate = async (tab: Tab) => {
     active = tab;
@@ -238,5 +246,10 @@ export async function renderRunPage(main: HTMLElement, runId: string, hub: LiveH
 /** The run id in a run page's path, or `undefined` for another path. @example runIdOf('/runs/a%20b') */
 export function runIdOf(pathname: string): string | undefined {
   const m = /^\/runs\/([^/]+)\/?$/.exec(pathname);
-  return m === null ? undefined : decodeURIComponent(m[1]!);
+  if (m === null) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
 }
