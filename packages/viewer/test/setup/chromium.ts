@@ -13,17 +13,26 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 const INSTALL = 'apt-get update && apt-get install -y chromium';
 
-export default function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const isRoot = process.getuid?.() === 0;
+/**
+ * Installs Chromium at `path` when it is missing and `isRoot`; throws the command to run otherwise.
+ *
+ * @example
+ * ensureChromium(); // the global setup
+ */
+export function ensureChromium(path = CHROMIUM, isRoot = process.getuid?.() === 0): void {
+  if (existsSync(path)) return;
   if (!isRoot) {
     throw new Error(
-      `The viewer's browser tests need Debian's Chromium at ${CHROMIUM}. Install it with:\n  sudo ${INSTALL}`,
+      `The viewer's browser tests need Debian's Chromium at ${path}. Install it with:\n  sudo apt-get update && sudo apt-get install -y chromium`,
     );
   }
   process.stderr.write(`Chromium is missing: running "${INSTALL}" (once per machine)\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
-  if (!existsSync(CHROMIUM)) throw new Error(`"${INSTALL}" ran but ${CHROMIUM} is still missing`);
+  if (!existsSync(path)) throw new Error(`"${INSTALL}" ran but ${path} is still missing`);
+}
+
+export default function setup(): void {
+  ensureChromium();
 }
