@@ -11,6 +11,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerState } from './commands/state.js';
 import { registerStats } from './commands/stats.js';
 import { registerTraces } from './commands/traces.js';
+import { registerUi } from './commands/ui.js';
 import { registerVerify } from './commands/verify.js';
 import type { CommandContext } from './context.js';
 
@@ -28,6 +29,7 @@ export const COMMANDS = [
   'import',
   'stats',
   'mcp',
+  'ui',
 ];
 
 function version(): string {
@@ -45,7 +47,7 @@ function version(): string {
  */
 export function buildProgram(ctx: CommandContext, writeError: (line: string) => void): Command {
   const program = new Command('agentdb <dir>')
-    .description('Inspect, verify, export and import an AgentDB database directory.')
+    .description('Inspect, verify, export, import and view (ui) an AgentDB database directory.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({
@@ -74,5 +76,6 @@ export function buildProgram(ctx: CommandContext, writeError: (line: string) => 
   registerImport(program, ctx);
   registerStats(program, ctx);
   registerMcp(program, ctx);
+  registerUi(program, ctx);
   return program;
 }
