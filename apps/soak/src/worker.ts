@@ -2,6 +2,7 @@
 // One soak worker: random transactions from workload.ts until it is killed. Prints `<kind> <id>` for
 // every acknowledged transaction, `stale <n>` when the engine's count of repaired stale write
 // transactions grows, and `error <code> <message>` for every failed one.
+import { randomBytes } from 'node:crypto';
 import { AgentDB } from '@agentdb/primitives';
 import { ACCOUNTS, completeJob, createJob, deleteJob, transfer } from './workload.js';
 
@@ -15,6 +16,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const active: string[] = [];
 const completed: string[] = [];
 const pick = (list: string[]) => list.splice(Math.floor(Math.random() * list.length), 1)[0]!;
+// Ids must never repeat across restarts: after thousands of kills the OS hands out a process id again,
+// so a random tag per incarnation goes into every id along with it.
+const incarnation = `${name}-${process.pid}-${randomBytes(4).toString('hex')}`;
 let n = 0;
 let stale = 0;
 /** Reports the engine's count of repaired stale write transactions when it grows (the open's own included). */
@@ -27,7 +31,7 @@ const reportStale = () => {
 reportStale();
 
 for (;;) {
-  const id = `${name}-${process.pid}-${n++}`;
+  const id = `${incarnation}-${n++}`;
   const r = Math.random();
   try {
     if (r < 0.7 || (r >= 0.85 && active.length === 0 && completed.length === 0)) {
