@@ -1,5 +1,19 @@
+export {
+  type CheckedOptions,
+  checkBoolean,
+  checkFunction,
+  checkId,
+  checkInt,
+  checkNonNegativeInt,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  checkPositiveNumber,
+  closestName,
+} from './arguments.js';
 export { type Clock, readClock, systemClock } from './clock.js';
 export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue } from './codec.js';
+export { describe } from './describe.js';
 export {
   AgentDBError,
   type ErrorCode,
@@ -12,7 +26,6 @@ export {
   compareKeys,
   type DecodedKey,
   decodeKey,
-  describe,
   type EncodedKey,
   Key,
   type KeyPart,
@@ -44,6 +57,7 @@ export {
   isValue,
   isValueObject,
   MAX_VALUE_DEPTH,
+  snapshotValue,
   type ValidateOptions,
   type Value,
   type ValueShape,
