@@ -56,6 +56,7 @@ export {
   DEFAULT_MAX_VALUE_BYTES,
   isValue,
   isValueObject,
+  MAX_STORED_DEPTH,
   MAX_VALUE_DEPTH,
   snapshotValue,
   type ValidateOptions,

@@ -19,12 +19,20 @@ export type Value =
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 /** Deepest nesting accepted; deeper values would exhaust the stack of any encoder. */
 export const MAX_VALUE_DEPTH = 512;
+/**
+ * Deepest nesting the storage layer accepts: a caller's value may nest `MAX_VALUE_DEPTH` levels, and a
+ * primitive stores it inside its own record (a trace's `traceType.arguments` sits two levels down), so
+ * stored values get a few levels of room on top.
+ */
+export const MAX_STORED_DEPTH = MAX_VALUE_DEPTH + 8;
 
 export interface ValidateOptions {
   /** The name of the root in error paths (`payload.steps[3].fn`). Default `value`. */
   name?: string;
   /** Refuse NaN and ±Infinity (a primitive that needs finite numbers sets this). Default false. */
   finiteNumbers?: boolean;
+  /** Deepest nesting accepted. Default `MAX_VALUE_DEPTH` (512); the engine stores up to `MAX_STORED_DEPTH`. */
+  maxDepth?: number;
 }
 
 /** What validation learned about a value, so encoding need not walk it again. */
@@ -80,6 +88,7 @@ type WalkMode = 'check' | 'copy';
 interface Walk {
   readonly mode: WalkMode;
   readonly finite: boolean;
+  readonly maxDepth: number;
   /** What a `-0` becomes in the copy: `-0` itself, or the codec's marker for it. */
   readonly zero: unknown;
   /** Elements and fields still allowed: each encodes to at least one byte, so this bounds the walk. */
@@ -174,7 +183,7 @@ function walk(v: unknown, depth: number, w: Walk): unknown {
   if (v === null) return null;
   const copy = w.mode === 'copy';
   if (Array.isArray(v)) {
-    if (depth >= MAX_VALUE_DEPTH) return unwindFrom(w, v, `is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    if (depth >= w.maxDepth) return tooDeep(w, v);
     const n = v.length;
     w.budget -= n + 1;
     if (w.budget < 0) return tooLarge(w);
@@ -192,7 +201,7 @@ function walk(v: unknown, depth: number, w: Walk): unknown {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto === Object.prototype || proto === null) {
-    if (depth >= MAX_VALUE_DEPTH) return unwindFrom(w, v, `is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    if (depth >= w.maxDepth) return tooDeep(w, v);
     if (Object.getOwnPropertySymbols(v).length > 0)
       return refuse(w, 'has symbol keys, which cannot be stored');
     const record = v as Record<string, unknown>;
@@ -234,8 +243,8 @@ function walk(v: unknown, depth: number, w: Walk): unknown {
 }
 
 /** A refusal of container `v` itself (too deep): it starts the chain of containers. */
-function unwindFrom(w: Walk, v: object, problem: string): typeof REFUSED {
-  refuse(w, problem);
+function tooDeep(w: Walk, v: object): typeof REFUSED {
+  refuse(w, `is nested deeper than ${w.maxDepth} levels`);
   w.chain.push(v);
   return REFUSED;
 }
@@ -277,6 +286,7 @@ export function walkValue(
   const w: Walk = {
     mode,
     finite: options?.finiteNumbers === true,
+    maxDepth: options?.maxDepth ?? MAX_VALUE_DEPTH,
     zero,
     budget: maxBytes,
     maxBytes,
