@@ -6,9 +6,11 @@ import {
   checkPositiveNumber,
   decodeValue,
   type EncodedKey,
+  type EncodeOptions,
   encodeValue,
   invalidArgument,
   type KeyRange,
+  MAX_STORED_DEPTH,
   readClock,
   type Value,
 } from '@agentdb/core';
@@ -133,6 +135,22 @@ export function expiryOf(opts: PutOptions | undefined, clock: Clock): number | u
   return readClock(clock) + Math.ceil(checkPositiveNumber(ttlMs, 'ttlMs'));
 }
 
+const storedOptions = new WeakMap<object, EncodeOptions>();
+
+/**
+ * The database's encode options with the storage layer's depth limit, built once per database: a
+ * primitive checks its caller's value at `MAX_VALUE_DEPTH` and stores it inside its own record, which
+ * adds a level or two, so the stored value may nest up to `MAX_STORED_DEPTH`.
+ */
+function storedValueOptions(base: { readonly maxBytes: number }): EncodeOptions {
+  let o = storedOptions.get(base);
+  if (o === undefined) {
+    o = { maxBytes: base.maxBytes, maxDepth: MAX_STORED_DEPTH };
+    storedOptions.set(base, o);
+  }
+  return o;
+}
+
 /**
  * Builds a pending write from user input; every check happens here, before anything is buffered. The
  * value is read once by `encodeValue` (checked and encoded from one plain copy), so what is buffered is
@@ -146,7 +164,7 @@ export function pendingPut(
 ): PendingWrite {
   const k = checkKey(key);
   const expiresAt = expiryOf(opts, ctx.clock);
-  const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
+  const stored = packEntry(encodeValue(value, storedValueOptions(ctx.encodeOptions)), expiresAt);
   const id = keyId(k);
   return expiresAt === undefined
     ? { id, key: k, stored, version: 0 }

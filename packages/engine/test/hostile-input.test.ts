@@ -1,4 +1,4 @@
-import { type ErrorCode, isAgentDBError, Key, runRange, type Value } from '@agentdb/core';
+import { type ErrorCode, isAgentDBError, Key, MAX_STORED_DEPTH, runRange, type Value } from '@agentdb/core';
 import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from '../src/index.js';
@@ -130,5 +130,20 @@ describe('values are read once and strings must be well-formed', () => {
     const value = { '🌍': 'emoji 🌍 𝄞' };
     await t.db.transaction((tx) => tx.put(k, value));
     expect(await t.db.get(k)).toStrictEqual(value);
+  });
+
+  it('a stored value may nest MAX_STORED_DEPTH levels (room for a primitive record around a 512-level value)', async () => {
+    const nest = (n: number): Value => {
+      let v: Value = 1;
+      for (let i = 0; i < n; i++) v = [v];
+      return v;
+    };
+    await t.db.transaction((tx) => tx.put(k, nest(MAX_STORED_DEPTH)));
+    expect(await t.db.get(k)).toStrictEqual(nest(MAX_STORED_DEPTH));
+    const e = await expectRefused(
+      () => t.db.transaction((tx) => tx.put(k, nest(MAX_STORED_DEPTH + 1))),
+      'INVALID_VALUE',
+    );
+    expect(e.message).toContain(`nested deeper than ${MAX_STORED_DEPTH} levels`);
   });
 });
