@@ -43,6 +43,50 @@ function unknownOption(what: string, name: string, known: readonly string[]): Ag
 }
 
 /**
+ * Reads a plain object once: a plain copy of its own enumerable string-keyed fields, each read exactly
+ * once. `undefined` gives an empty object; anything but a plain object (`null`, a string, an array, a
+ * `Map`, a class instance, an object with symbol keys) is `INVALID_ARGUMENT`, and so is a getter or
+ * proxy trap that throws (its error as `cause`). `what` names the argument (`traceType`).
+ *
+ * @example
+ * const t = plainCopy(input, 'traceType'); // check and use t, never input
+ */
+export function plainCopy(value: unknown, what: string): Readonly<Record<string, unknown>> {
+  if (value === undefined) return NO_OPTIONS;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgument(`${what} must be an object, got ${describe(value)}`);
+  }
+  try {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw invalidArgument(`${what} must be a plain object ({ … }), got ${describe(value)}`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) {
+      throw invalidArgument(`${what} must not have symbol keys`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(value)) out[name] = (value as Record<string, unknown>)[name];
+    return out;
+  } catch (cause) {
+    if (cause instanceof AgentDBError) throw cause;
+    // A getter or proxy trap of the caller's threw while being read.
+    throw new AgentDBError('INVALID_ARGUMENT', `${what} could not be read: ${String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Refuses a field name that is not in `known`: `INVALID_ARGUMENT` naming it, with the closest known
+ * name suggested. `what` names the method (`unknown append option "expectedSeqeunce"; did you mean
+ * "expectedSequence"?`).
+ *
+ * @example
+ * for (const name of Object.keys(copy)) checkKnownName(name, ['limit', 'after'], 'list');
+ */
+export function checkKnownName(name: string, known: readonly string[], what: string): void {
+  if (!known.includes(name)) throw unknownOption(what, name, known);
+}
+
+/**
  * Reads an options object once and checks its shape: `undefined` means no options; anything but a
  * plain object (`null`, a string, an array, a `Map`, a class instance) and any field name not in
  * `known` is `INVALID_ARGUMENT` — a misspelt option (`{ ttl: 5 }` for `{ ttlMs: 5 }`) is named, with the
@@ -60,30 +104,9 @@ export function checkOptions<K extends string>(
   what: string,
 ): CheckedOptions<K> {
   if (opts === undefined) return NO_OPTIONS;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`${what} options must be an object, got ${describe(opts)}`);
-  }
-  try {
-    const proto: unknown = Object.getPrototypeOf(opts);
-    if (proto !== Object.prototype && proto !== null) {
-      throw invalidArgument(`${what} options must be a plain object ({ … }), got ${describe(opts)}`);
-    }
-    if (Object.getOwnPropertySymbols(opts).length > 0) {
-      throw invalidArgument(`${what} options must not have symbol keys`);
-    }
-    const out: Record<string, unknown> = {};
-    for (const name of Object.keys(opts)) {
-      if (!(known as readonly string[]).includes(name)) throw unknownOption(what, name, known);
-      out[name] = (opts as Record<string, unknown>)[name];
-    }
-    return out as CheckedOptions<K>;
-  } catch (cause) {
-    if (cause instanceof AgentDBError) throw cause;
-    // A getter or proxy trap of the caller's threw while being read.
-    throw new AgentDBError('INVALID_ARGUMENT', `${what} options could not be read: ${String(cause)}`, {
-      cause,
-    });
-  }
+  const copy = plainCopy(opts, `${what} options`);
+  for (const name of Object.keys(copy)) checkKnownName(name, known, what);
+  return copy as CheckedOptions<K>;
 }
 
 /**

@@ -4,12 +4,14 @@ export {
   checkFunction,
   checkId,
   checkInt,
+  checkKnownName,
   checkNonNegativeInt,
   checkOneOf,
   checkOptions,
   checkPositiveInt,
   checkPositiveNumber,
   closestName,
+  plainCopy,
 } from './arguments.js';
 export { type Clock, readClock, systemClock } from './clock.js';
 export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue } from './codec.js';

@@ -4,6 +4,7 @@ import {
   checkFunction,
   checkId,
   checkInt,
+  checkKnownName,
   checkNonNegativeInt,
   checkOneOf,
   checkOptions,
@@ -11,6 +12,7 @@ import {
   checkPositiveNumber,
   closestName,
   isAgentDBError,
+  plainCopy,
   readClock,
 } from '../src/index.js';
 import { badOptions, flipping, shiftingProxy } from '../src/testing.js';
@@ -73,6 +75,21 @@ describe('checkOptions', () => {
   it('accepts options without a prototype', () => {
     const opts = Object.assign(Object.create(null) as object, { limit: 1 });
     expect(checkOptions(opts, ['limit'], 'list')).toStrictEqual({ limit: 1 });
+  });
+});
+
+describe('plainCopy and checkKnownName', () => {
+  it('plainCopy copies any field names once and refuses what is not a plain object', () => {
+    expect(plainCopy(flipping('x', 1, 2), 'traceType')).toStrictEqual({ x: 1 });
+    expect(plainCopy(undefined, 'traceType')).toStrictEqual({});
+    expect(refusedWith(() => plainCopy(new Map(), 'traceType'))).toContain(
+      'traceType must be a plain object',
+    );
+  });
+
+  it('checkKnownName suggests the closest name', () => {
+    expect(refusedWith(() => checkKnownName('limt', ['limit'], 'list'))).toContain('did you mean "limit"?');
+    expect(() => checkKnownName('limit', ['limit'], 'list')).not.toThrow();
   });
 });
 
