@@ -16,7 +16,7 @@ const NO_OPTIONS: CheckedOptions<never> = Object.freeze({});
 
 /**
  * The known name closest to a misspelt one, if it is close enough to be a likely typo: within an
- * edit distance of a third of its length (at least 2), or equal ignoring case.
+ * edit distance of half the longer name's length (at least 2), or equal ignoring case.
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -29,7 +29,7 @@ export function closestName(name: string, known: readonly string[]): string | un
       bestDistance = d;
     }
   }
-  const allowed = Math.max(2, Math.floor(Math.max(name.length, best?.length ?? 0) / 3));
+  const allowed = Math.max(2, Math.floor(Math.max(name.length, best?.length ?? 0) / 2));
   return bestDistance <= allowed ? best : undefined;
 }
 
