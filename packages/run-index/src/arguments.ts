@@ -117,7 +117,8 @@ export function checkCreateOptions(opts: unknown, allowRunId: boolean): CheckedC
   return out;
 }
 
-const RECORD_FIELDS: readonly (keyof RunMetadata)[] = [
+/** Every field a run record may have (`restoreRun` refuses any other). */
+export const RUN_RECORD_FIELDS: readonly (keyof RunMetadata)[] = [
   'runId',
   'name',
   'parentRunId',
@@ -139,7 +140,7 @@ export function checkRunRecord(record: unknown): RunMetadata {
   if (record === null || typeof record !== 'object')
     throw invalidArgument('restoreRun needs a run record object');
   const r = plainCopy(record, 'the run record');
-  for (const name of Object.keys(r)) checkKnownName(name, RECORD_FIELDS, 'run record');
+  for (const name of Object.keys(r)) checkKnownName(name, RUN_RECORD_FIELDS, 'run record');
   const runId = checkId(r.runId, 'run id');
   const copy: Record<string, unknown> = {
     ...r,
