@@ -111,3 +111,45 @@ describe('hostile values through every primitive in one transaction', () => {
     },
   );
 });
+
+describe('a clock that throws', () => {
+  it('gives the same INVALID_ARGUMENT (its error as cause) on every path, and writes nothing', async () => {
+    let broken = false;
+    const cause = new RangeError('clock broke');
+    const db = await AgentDB.open({
+      clock: () => {
+        if (broken) throw cause;
+        return 1_700_000_000_000;
+      },
+      sweepIntervalMs: 0,
+    });
+    try {
+      await db.kv.put('r', 'k', 1);
+      const before = db.engine.stats().version;
+      broken = true;
+      const paths: [string, () => PromiseLike<unknown>][] = [
+        ['kv.get', () => db.kv.get('r', 'k')],
+        ['kv.put', () => db.kv.put('r', 'k2', 1)],
+        ['kv.put with a TTL', () => db.kv.put('r', 'k2', 1, { ttlMs: 5 })],
+        ['events.append', () => db.events.append('r', 't', 1)],
+        ['traces.record', () => db.traces.record('r', { type: 'thought', content: 'x' })],
+        ['runs.createRun', () => db.runs.createRun({ runId: 'x' })],
+        ['state.set', () => db.state.set('r', 'c', 1)],
+        ['engine.sweepExpired', () => db.engine.sweepExpired()],
+      ];
+      for (const [name, call] of paths) {
+        const e = await rejectionOf(call());
+        expect(e, name).toMatchObject({
+          code: 'INVALID_ARGUMENT',
+          message: expect.stringContaining('the clock threw'),
+        });
+        expect((e as Error).cause, name).toBe(cause);
+      }
+      broken = false;
+      expect(db.engine.stats().version).toBe(before);
+      expect(await db.kv.get('r', 'k')).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,8 +1,10 @@
-import { MAX_VALUE_DEPTH, type Value } from '@agentdb/core';
+import { encodeValue, MAX_VALUE_DEPTH, type Value } from '@agentdb/core';
 import { badOptions, flipping, hostileValues, shiftingProxy } from '@agentdb/core/testing';
+import { openRawData } from '@agentdb/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordOptions, TraceType } from '../src/index.js';
-import { expectCode, type Fixture, fixture, runKeys } from './helpers.js';
+import { BY_PARENT, indexKey } from '../src/trace-keys.js';
+import { expectCode, type Fixture, fixture, reopen, runKeys } from './helpers.js';
 
 // Inputs that change as they are read, misspelt options and deep values: each is read once, so what
 // is checked is what is stored, and every refusal leaves the run exactly as it was.
@@ -149,5 +151,26 @@ describe('nesting: user values get the documented 512 levels', () => {
     await expect(
       f.traces.record(RUN, { type: 'tool_call', toolName: 't', arguments: nest(MAX_VALUE_DEPTH + 1) }),
     ).rejects.toMatchObject({ code: 'INVALID_VALUE', path: expect.stringMatching(/^traceType\.arguments/) });
+  });
+});
+
+describe('a trace tree damaged into a cycle on disk', () => {
+  it('getTree ends, listing each trace once', async () => {
+    const child = await f.traces.recordChild(RUN, 'parent', OK, { id: 'child' });
+    const t = (await f.traces.get(RUN, 'parent'))!;
+    await f.db.close();
+    const raw = await openRawData(f.t.path);
+    // List the root as a child of its own child: parent → child → parent → …
+    raw.put(
+      indexKey(RUN, [BY_PARENT, child], t.timestamp, 'parent'),
+      Uint8Array.of(0, ...encodeValue('parent')),
+      1,
+    );
+    await raw.close();
+    await reopen(f);
+    expect((await f.traces.getChildren(RUN, child)).map((c) => c.id)).toEqual(['parent']); // the damage
+    const tree = await f.traces.getTree(RUN, 'parent');
+    expect(tree?.children.map((c) => c.trace.id)).toEqual(['child']);
+    expect(tree?.children[0]?.children).toEqual([]);
   });
 });
