@@ -1,8 +1,8 @@
 export {
   type CreateRunOptions,
   type DeleteRunOptions,
-  RUN_RECORD_FIELDS,
   type RestoreRunOptions,
+  RUN_RECORD_FIELDS,
   type RunQuery,
   type UpdateStatusOptions,
 } from './arguments.js';
