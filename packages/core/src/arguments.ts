@@ -17,6 +17,10 @@ const NO_OPTIONS: CheckedOptions<never> = Object.freeze({});
 /**
  * The known name closest to a misspelt one, if it is close enough to be a likely typo: within an
  * edit distance of half the longer name's length (at least 2), or equal ignoring case.
+ *
+ * @example
+ * closestName('retires', ['retries', 'timeoutMs']); // 'retries'
+ * closestName('colour', ['limit', 'after']); // undefined
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
