@@ -1,32 +1,27 @@
-// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir]`: runs the DESIGN.md §5 workloads with their
+// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir] [--help]`: runs the DESIGN.md §5 workloads with their
 // baselines, prints a Markdown table and writes results/latest.json (+ latest-meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { FULL, QUICK, TINY } from './config.js';
+import { type BenchArgs, parseBenchArgs, USAGE } from './args.js';
 import type { RunConditions } from './result.js';
-import { GROUPS, type GroupName, runBench } from './suite.js';
+import { runBench } from './suite.js';
 import { formatConditions, formatTable } from './table.js';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    // Tiny sizes: checks the wiring end to end in seconds; its figures mean nothing.
-    tiny: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    out: { type: 'string' },
-  },
-});
-const only = values.only?.split(',').map((s) => s.trim()) as GroupName[] | undefined;
-for (const g of only ?? []) {
-  if (!(g in GROUPS)) {
-    console.error(`unknown group ${g}; groups: ${Object.keys(GROUPS).join(', ')}`);
-    process.exit(2);
-  }
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  // A bad command line is a usage error (exit 2), never a stack trace.
+  process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+  process.exit(2);
 }
-const cfg = values.tiny ? TINY : values.quick ? QUICK : FULL;
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const { config: cfg, only } = args;
 const started = new Date();
 const loadAverageBefore = loadavg();
 const t0 = performance.now();
@@ -44,7 +39,7 @@ const conditions: RunConditions = {
   loadAverageAfter: loadavg(),
   node: process.versions.node,
 };
-const dir = values.out ?? fileURLToPath(new URL('../results/', import.meta.url));
+const dir = args.out ?? fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(rows, null, 2)}\n`);
 writeFileSync(join(dir, 'latest-meta.json'), `${JSON.stringify(conditions, null, 2)}\n`);

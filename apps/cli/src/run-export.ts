@@ -2,6 +2,7 @@ import {
   compareKeys,
   type EncodedKey,
   isRunStatus,
+  RUN_RECORD_FIELDS,
   type RunMetadata,
   runRange,
   type Value,
@@ -174,18 +175,7 @@ function parseRecord(runId: string, value: Value): RunMetadata {
   )
     throw new Error('record must be an object');
   const r = value as { [k: string]: Value | undefined };
-  const allowed = new Set([
-    'runId',
-    'name',
-    'parentRunId',
-    'status',
-    'createdAt',
-    'updatedAt',
-    'completedAt',
-    'tags',
-    'metadata',
-    'error',
-  ]);
+  const allowed = new Set<string>(RUN_RECORD_FIELDS);
   for (const k of Object.keys(r)) if (!allowed.has(k)) throw new Error(`record has an unknown field "${k}"`);
   if (r.runId !== runId) throw new Error(`record.runId is not "${runId}"`);
   if (!isRunStatus(r.status)) throw new Error('record.status is not a run status');

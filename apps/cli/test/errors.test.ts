@@ -47,6 +47,7 @@ const CASES: Case[] = [
   ['an unknown run for export', false, [DIR, 'export', 'nope'], 1, /^unknown run "nope" in /],
   ['an invalid run id', true, [DIR, 'kv', 'bad/id'], 2, /^run id "bad\/id" is invalid/],
   ['an unknown command', false, [DIR, 'bogus'], 2, /^unknown command 'bogus'$/],
+  ['an unknown option before the directory', true, ['--bogus'], 2, /^unknown option '--bogus'$/],
   [
     'an unknown option',
     true,
@@ -106,5 +107,18 @@ describe('bad invocations', () => {
 
   it.concurrent.each(CASES.filter((c) => c[1]))('binary: %s', async (_, _binary, args, exitCode, message) => {
     expectOneLine(await agentdb(resolve(args)), exitCode, message);
+  });
+});
+
+describe('help', () => {
+  it.concurrent.each([
+    ['agentdb --help', ['--help'], /^Usage: agentdb <dir> \[options\] \[command\]/],
+    ['agentdb -h', ['-h'], /^Usage: agentdb <dir>/],
+    ['agentdb <dir> runs --help', [DIR, 'runs', '--help'], /^Usage: agentdb <dir> runs \[options\]/],
+  ])('binary: %s prints the usage on stdout and exits 0', async (_, args, usage) => {
+    const r = await agentdb(resolve(args));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(usage);
+    expect(r.stderr).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import { type ErrorCode, isAgentDBError, Key, type Value } from '@agentdb/core';
+import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
 import type { Database, Transaction } from '@agentdb/engine';
 import { describe, expect, it } from 'vitest';
 import { MessageQueue, type MessageQueueOptions, type TakeOptions } from '../src/index.js';
@@ -159,6 +160,40 @@ describe('bad input is refused before anything is written', () => {
     await expectRefused(f(), () => facade.send(RUN, 'q', m), 'INVALID_VALUE', path);
     const call = inTx((tx, fc) => fc.in(tx).send('q', m));
     await expectRefused(f(), () => call({ facade, db }), 'INVALID_VALUE', path);
+  });
+
+  it.each(badOptions({ max: 2 }, { maxx: 'max', limit: 'max', count: 'max' }))(
+    'receive/peek options: %s → INVALID_ARGUMENT',
+    async (_, opts) => {
+      const { queue: facade, db } = f();
+      await sendAll(f(), RUN, 'has-messages', [1]);
+      const o = as<TakeOptions>(opts);
+      await expectRefused(f(), () => facade.receive(RUN, 'has-messages', o), 'INVALID_ARGUMENT');
+      await expectRefused(f(), () => facade.peek(RUN, 'has-messages', o), 'INVALID_ARGUMENT');
+      const call = inTx((tx, fc) => fc.in(tx).receive('has-messages', o));
+      await expectRefused(f(), () => call({ facade, db }), 'INVALID_ARGUMENT');
+    },
+  );
+
+  it('a misspelt option names the closest one; an options getter is read once', async () => {
+    const { queue } = f();
+    await expect(queue.peek(RUN, 'q', { maxx: 2 } as never)).rejects.toThrow('did you mean "max"?');
+    expect(() => new MessageQueue(f().db, { capcity: 5 } as never)).toThrow('did you mean "capacity"?');
+    await sendAll(f(), RUN, 'getter', [1, 2, 3]);
+    expect(await queue.peek(RUN, 'getter', flipping('max', 2, 0) as TakeOptions)).toHaveLength(2);
+  });
+
+  it.each(hostileValues())('message: %s', async (_, make, outcome) => {
+    const { queue: facade, db } = f();
+    if ('refused' in outcome) {
+      await expectRefused(f(), () => facade.send(RUN, 'q', make() as Value), outcome.refused);
+      const call = inTx((tx, fc) => fc.in(tx).send('q', make() as Value));
+      await expectRefused(f(), () => call({ facade, db }), outcome.refused);
+      return;
+    }
+    await facade.send(RUN, 'hostile', make() as Value);
+    const [got] = await facade.receive(RUN, 'hostile');
+    expect(got?.message).toStrictEqual(outcome.stored);
   });
 
   it('a message larger than maxValueBytes − RECORD_OVERHEAD_BYTES → INVALID_VALUE', async () => {

@@ -1,6 +1,6 @@
 import { addExtension, Encoder } from 'cbor-x';
 import { AgentDBError } from './errors.js';
-import { DEFAULT_MAX_VALUE_BYTES, type ValidateOptions, type Value, validateValue } from './value.js';
+import { DEFAULT_MAX_VALUE_BYTES, type ValidateOptions, type Value, walkValue } from './value.js';
 
 /**
  * The value codec: CBOR (RFC 8949) through `cbor-x`, with plain maps for objects (no record
@@ -44,29 +44,20 @@ export interface EncodeOptions extends ValidateOptions {
   maxBytes?: number;
 }
 
-function replaceNegativeZero(v: unknown): unknown {
-  if (typeof v === 'number') return Object.is(v, -0) ? negativeZero : v;
-  if (Array.isArray(v)) return v.map(replaceNegativeZero);
-  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, child] of Object.entries(v)) out[k] = replaceNegativeZero(child);
-    return out;
-  }
-  return v;
-}
-
 /**
  * Validates and encodes a value. Throws `INVALID_VALUE` (naming the path) for anything that is not a
- * storable `Value`, or when the encoding exceeds `maxBytes`.
+ * storable `Value`, or when the encoding exceeds `maxBytes`. The value is read exactly once: one walk
+ * checks it and builds a plain copy (`-0` already replaced by its codec marker), and the copy is what
+ * gets encoded, so getters and proxies cannot change what is stored after it was checked.
  *
  * @example
  * const bytes = encodeValue({ plan: ['search', 'answer'] });
  * decodeValue(bytes); // { plan: ['search', 'answer'] }
  */
 export function encodeValue(value: unknown, options?: EncodeOptions): Uint8Array {
-  const shape = validateValue(value, options);
-  const bytes: Uint8Array = encoder.encode(shape.hasNegativeZero ? replaceNegativeZero(value) : value);
   const max = options?.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  const checked = walkValue(value, options, 'copy', negativeZero, max).result;
+  const bytes: Uint8Array = encoder.encode(checked);
   if (bytes.length > max) {
     const path = options?.name ?? 'value';
     throw new AgentDBError('INVALID_VALUE', `${path} is ${bytes.length} bytes encoded; the limit is ${max}`, {

@@ -1,5 +1,21 @@
+export {
+  type CheckedOptions,
+  checkBoolean,
+  checkFunction,
+  checkId,
+  checkInt,
+  checkKnownName,
+  checkNonNegativeInt,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  checkPositiveNumber,
+  closestName,
+  plainCopy,
+} from './arguments.js';
 export { type Clock, readClock, systemClock } from './clock.js';
 export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue } from './codec.js';
+export { describe } from './describe.js';
 export {
   AgentDBError,
   type ErrorCode,
@@ -12,7 +28,6 @@ export {
   compareKeys,
   type DecodedKey,
   decodeKey,
-  describe,
   type EncodedKey,
   Key,
   type KeyPart,
@@ -43,7 +58,9 @@ export {
   DEFAULT_MAX_VALUE_BYTES,
   isValue,
   isValueObject,
+  MAX_STORED_DEPTH,
   MAX_VALUE_DEPTH,
+  snapshotValue,
   type ValidateOptions,
   type Value,
   type ValueShape,

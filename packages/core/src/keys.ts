@@ -1,4 +1,6 @@
 import { fromBufferKey, toBufferKey, writeKey } from 'ordered-binary';
+import { checkId } from './arguments.js';
+import { describe } from './describe.js';
 import { invalidArgument } from './errors.js';
 import { assertTypeTag, TypeTag } from './type-tag.js';
 
@@ -37,7 +39,6 @@ export const SYSTEM_RUN_ID = 'system';
 // they differ in this element, whatever the run id.
 const USER_NS = 'u';
 const SYSTEM_NS = 's';
-const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 // ordered-binary escapes U+0000–U+0004 only in strings under 64 chars and reads 0x00–0x03 as
 // terminators; forbidding them keeps every string part unambiguous and order-preserving.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
@@ -51,11 +52,7 @@ const FORBIDDEN_KEY_CHARS = /[\u0000-\u0004]/;
  * validateRunId('../etc'); // throws INVALID_ARGUMENT
  */
 export function validateRunId(runId: unknown): asserts runId is string {
-  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
-    throw invalidArgument(
-      `run id ${describe(runId)} is invalid: use 1–64 characters from A–Z, a–z, 0–9, "_" and "-"`,
-    );
-  }
+  checkId(runId, 'run id');
 }
 
 /**
@@ -362,15 +359,4 @@ let lastRunId = '';
  */
 export function compareKeys(a: EncodedKey, b: EncodedKey): number {
   return Buffer.compare(a, b);
-}
-
-/** A short description of an unexpected argument for error messages. */
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  if (v === null || typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return 'an array';
-  return `an object (${v.constructor?.name ?? 'null prototype'})`;
 }

@@ -19,12 +19,20 @@ export type Value =
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 /** Deepest nesting accepted; deeper values would exhaust the stack of any encoder. */
 export const MAX_VALUE_DEPTH = 512;
+/**
+ * Deepest nesting the storage layer accepts: a caller's value may nest `MAX_VALUE_DEPTH` levels, and a
+ * primitive stores it inside its own record (a trace's `traceType.arguments` sits two levels down), so
+ * stored values get a few levels of room on top.
+ */
+export const MAX_STORED_DEPTH = MAX_VALUE_DEPTH + 8;
 
 export interface ValidateOptions {
   /** The name of the root in error paths (`payload.steps[3].fn`). Default `value`. */
   name?: string;
   /** Refuse NaN and ±Infinity (a primitive that needs finite numbers sets this). Default false. */
   finiteNumbers?: boolean;
+  /** Deepest nesting accepted. Default `MAX_VALUE_DEPTH` (512); the engine stores up to `MAX_STORED_DEPTH`. */
+  maxDepth?: number;
 }
 
 /** What validation learned about a value, so encoding need not walk it again. */
@@ -44,129 +52,262 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** A path segment: an array index or an object key. Paths are only turned into text on failure. */
 type Segment = number | string;
 
-function pathText(root: string, segments: readonly Segment[]): string {
-  let out = root;
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else out += IDENTIFIER.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
-  }
-  return out;
+/** Segments shown at each end of a long path, and characters shown of a long key. */
+const PATH_END_SEGMENTS = 6;
+const KEY_CHARS = 40;
+
+function segmentText(s: Segment): string {
+  if (typeof s === 'number') return `[${s}]`;
+  if (s.length > KEY_CHARS) return `[${JSON.stringify(`${s.slice(0, KEY_CHARS)}…`)}]`;
+  return IDENTIFIER.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
 }
 
-const NEGATIVE_ZERO = 1;
-const REFUSED = 2;
-
 /**
- * The hot path of `validateValue`: one allocation-free walk that either accepts the value (returning
- * whether it holds a `-0`) or says only "refused". It tracks no path and no ancestors — a cycle simply
- * nests past `MAX_VALUE_DEPTH` — so it never accepts what `describeProblem` would refuse, and every
- * refusal is re-walked by `describeProblem` to name the offending path.
+ * The text of a path, capped: a path deeper than a dozen segments shows its first and last six and
+ * its depth, and a long key its first 40 characters, so a refusal deep inside a huge value still
+ * produces a short message.
  */
-function quickCheck(v: unknown, depth: number, finite: boolean): number {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-    case 'bigint':
-      return 0;
-    case 'number':
-      if (v === 0) return 1 / v < 0 ? NEGATIVE_ZERO : 0;
-      return finite && !Number.isFinite(v) ? REFUSED : 0;
-    case 'object':
-      break;
-    default:
-      return REFUSED;
-  }
-  if (v === null) return 0;
-  let flags = 0;
-  if (Array.isArray(v)) {
-    if (depth >= MAX_VALUE_DEPTH) return REFUSED;
-    for (let i = 0; i < v.length; i++) {
-      if (!(i in v)) return REFUSED;
-      flags |= quickCheck(v[i], depth + 1, finite);
-      if (flags & REFUSED) return REFUSED;
-    }
-    return flags;
-  }
-  const proto: unknown = Object.getPrototypeOf(v);
-  if (proto === Object.prototype || proto === null) {
-    if (depth >= MAX_VALUE_DEPTH || Object.getOwnPropertySymbols(v).length > 0) return REFUSED;
-    const record = v as Record<string, unknown>;
-    for (const k in record) {
-      if (!Object.hasOwn(record, k)) continue;
-      if (k === '__proto__') return REFUSED;
-      flags |= quickCheck(record[k], depth + 1, finite);
-      if (flags & REFUSED) return REFUSED;
-    }
-    return flags;
-  }
-  if (v instanceof Uint8Array) return 0;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? REFUSED : 0;
+function pathText(root: string, segments: readonly Segment[]): string {
+  const n = segments.length;
+  if (n <= 2 * PATH_END_SEGMENTS + 1) return root + segments.map(segmentText).join('');
+  const head = segments.slice(0, PATH_END_SEGMENTS).map(segmentText).join('');
+  const tail = segments
+    .slice(n - PATH_END_SEGMENTS)
+    .map(segmentText)
+    .join('');
+  return `${root}${head}…${tail} (depth ${n})`;
+}
+
+/** Returned up the walk when a value is refused; the problem and its path are in the walk's state. */
+const REFUSED: unique symbol = Symbol('refused');
+
+/** What a walk builds: nothing (validation only), a plain copy, or a copy ready for the codec. */
+type WalkMode = 'check' | 'copy';
+
+/** One walk's state: its settings, what it learned, and (only after a refusal) the problem and its path. */
+interface Walk {
+  readonly mode: WalkMode;
+  readonly finite: boolean;
+  readonly maxDepth: number;
+  /** What a `-0` becomes in the copy: `-0` itself, or the codec's marker for it. */
+  readonly zero: unknown;
+  /** Elements and fields still allowed: each encodes to at least one byte, so this bounds the walk. */
+  budget: number;
+  readonly maxBytes: number;
+  negativeZero: boolean;
+  problem: string;
+  /** The refused value's path, filled in reverse while the walk unwinds. */
+  path: Segment[];
+  /** The containers on that path, deepest first, to tell a cycle from deep nesting. */
+  chain: object[];
+  /** What the walk returned: the copy (mode `copy`), the value itself (`check`), or `REFUSED`. */
+  result: unknown;
+}
+
+// Until a refusal the walk has no path: `refuse` gives it arrays of its own, so the happy path
+// allocates nothing but the copy. Nothing is ever pushed to these two.
+const NO_PATH: Segment[] = [];
+const NO_CHAIN: object[] = [];
+
+function tooLarge(w: Walk): typeof REFUSED {
+  return refuse(w, `holds more elements and fields than fit in the size limit of ${w.maxBytes} bytes`);
+}
+
+function refuse(w: Walk, problem: string): typeof REFUSED {
+  w.problem = problem;
+  w.path = [];
+  w.chain = [];
   return REFUSED;
 }
 
-/** The slow walk behind a refusal: finds the first problem and throws it with its path. */
-function describeProblem(value: unknown, options: ValidateOptions): ValueShape {
-  const shape = { hasNegativeZero: false };
-  const ancestors: object[] = [];
-  const segments: Segment[] = [];
-  const finite = options.finiteNumbers === true;
-  const fail = (problem: string): never => {
-    const path = pathText(options.name ?? 'value', segments);
-    throw new AgentDBError('INVALID_VALUE', `${path} ${problem}`, { path });
-  };
+/** A container passing a refusal up: records where in it the refused value sits. */
+function unwind(w: Walk, segment: Segment, container: object): typeof REFUSED {
+  w.path.push(segment);
+  w.chain.push(container);
+  return REFUSED;
+}
 
-  const visit = (v: unknown): void => {
-    switch (typeof v) {
-      case 'string':
-      case 'boolean':
-      case 'bigint':
-        return;
-      case 'number':
-        if (v === 0 && 1 / v < 0) shape.hasNegativeZero = true;
-        else if (finite && !Number.isFinite(v)) fail(`must be a finite number, got ${v}`);
-        return;
-      case 'undefined':
-      case 'function':
-      case 'symbol':
-        fail(UNSTORABLE[typeof v] ?? 'cannot be stored');
-    }
-    if (v === null || v instanceof Uint8Array) return;
-    const obj = v as object;
-    if (obj instanceof Date) {
-      if (Number.isNaN(obj.getTime())) fail('is an invalid Date');
-      return;
-    }
-    if (ancestors.length >= MAX_VALUE_DEPTH) fail(`is nested deeper than ${MAX_VALUE_DEPTH} levels`);
-    if (ancestors.includes(obj)) fail('is a circular reference');
-    ancestors.push(obj);
-    if (Array.isArray(obj)) {
-      for (let i = 0; i < obj.length; i++) {
-        segments.push(i);
-        if (!(i in obj)) fail('is a hole in a sparse array');
-        visit(obj[i]);
-        segments.pop();
-      }
-    } else {
-      const proto: unknown = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) {
-        const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'a class';
-        fail(`is an instance of ${name}; only plain objects, arrays, Date and Uint8Array are stored`);
-      }
-      if (Object.getOwnPropertySymbols(obj).length > 0) fail('has symbol keys, which cannot be stored');
-      const record = obj as Record<string, unknown>;
-      for (const k in record) {
-        if (!Object.hasOwn(record, k)) continue;
-        segments.push(k);
-        if (k === '__proto__') fail('is a reserved key');
-        visit(record[k]);
-        segments.pop();
-      }
-    }
-    ancestors.pop();
-  };
+// Brand checks that getters, proxies and look-alike prototypes cannot fake.
+const dateTime = Date.prototype.getTime;
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (name: PropertyKey) =>
+  Object.getOwnPropertyDescriptor(typedArrayProto, name)?.get as (this: unknown) => unknown;
+const typedArrayTag = intrinsic(Symbol.toStringTag);
+const bufferOf = intrinsic('buffer');
+const byteOffsetOf = intrinsic('byteOffset');
+const byteLengthOf = intrinsic('byteLength');
 
-  visit(value);
-  return shape;
+function realDateTime(v: object): number | undefined {
+  try {
+    return dateTime.call(v);
+  } catch {
+    return undefined; // not a Date, whatever its prototype says
+  }
+}
+
+function className(v: object): string {
+  try {
+    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' ? name : 'a class';
+  } catch {
+    return 'a class';
+  }
+}
+
+/**
+ * The one walk over a value: reads every element and own enumerable field exactly once, checks what it
+ * read, and (mode `copy`) returns a plain copy built from those reads, so getters, proxies and
+ * prototypes that change their answer cannot make the stored value differ from the checked one. The
+ * happy path allocates only the copy: a refusal returns `REFUSED`, and only then does each level
+ * record its path segment on the way up.
+ */
+function walk(v: unknown, depth: number, w: Walk): unknown {
+  switch (typeof v) {
+    case 'string':
+      return v.isWellFormed() ? v : refuse(w, 'contains a lone surrogate (not well-formed UTF-16)');
+    case 'boolean':
+    case 'bigint':
+      return v;
+    case 'number':
+      if (v === 0) {
+        if (1 / v > 0) return v;
+        w.negativeZero = true;
+        return w.zero;
+      }
+      return w.finite && !Number.isFinite(v) ? refuse(w, `must be a finite number, got ${v}`) : v;
+    case 'object':
+      break;
+    default:
+      return refuse(w, UNSTORABLE[typeof v] ?? 'cannot be stored');
+  }
+  if (v === null) return null;
+  const copy = w.mode === 'copy';
+  if (Array.isArray(v)) {
+    if (depth >= w.maxDepth) return tooDeep(w, v);
+    const n = v.length;
+    w.budget -= n + 1;
+    if (w.budget < 0) return tooLarge(w);
+    const out: unknown[] | undefined = copy ? [] : undefined;
+    for (let i = 0; i < n; i++) {
+      if (!(i in v)) {
+        refuse(w, 'is a hole in a sparse array');
+        return unwind(w, i, v);
+      }
+      const c = walk(v[i], depth + 1, w);
+      if (c === REFUSED) return unwind(w, i, v);
+      out?.push(c);
+    }
+    return out ?? v;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    if (depth >= w.maxDepth) return tooDeep(w, v);
+    if (Object.getOwnPropertySymbols(v).length > 0)
+      return refuse(w, 'has symbol keys, which cannot be stored');
+    const record = v as Record<string, unknown>;
+    const out: Record<string, unknown> | undefined = copy ? {} : undefined;
+    const keys = Object.keys(record);
+    w.budget -= keys.length + 1;
+    if (w.budget < 0) return tooLarge(w);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k === '__proto__' || !k.isWellFormed()) {
+        refuse(w, k === '__proto__' ? 'is a reserved key' : 'is a key that is not well-formed UTF-16');
+        return unwind(w, k, v);
+      }
+      const c = walk(record[k], depth + 1, w);
+      if (c === REFUSED) return unwind(w, k, v);
+      if (out !== undefined) out[k] = c;
+    }
+    return out ?? v;
+  }
+  if (typedArrayTag.call(v) === 'Uint8Array') {
+    // A fresh view through the intrinsic getters: own-property or subclass overrides are not consulted.
+    return copy
+      ? new Uint8Array(
+          bufferOf.call(v) as ArrayBuffer,
+          byteOffsetOf.call(v) as number,
+          byteLengthOf.call(v) as number,
+        )
+      : v;
+  }
+  const time = realDateTime(v);
+  if (time !== undefined) {
+    if (Number.isNaN(time)) return refuse(w, 'is an invalid Date');
+    return copy ? new Date(time) : v;
+  }
+  return refuse(
+    w,
+    `is an instance of ${className(v)}; only plain objects, arrays, Date and Uint8Array are stored`,
+  );
+}
+
+/** A refusal of container `v` itself (too deep): it starts the chain of containers. */
+function tooDeep(w: Walk, v: object): typeof REFUSED {
+  refuse(w, `is nested deeper than ${w.maxDepth} levels`);
+  w.chain.push(v);
+  return REFUSED;
+}
+
+/**
+ * Turns a refusal into the error: the path in root-to-leaf order, capped, and — when the walk went
+ * too deep because a container contains itself — the first repeated container named as the cycle.
+ */
+function refusal(w: Walk, name: string): AgentDBError {
+  const segments = w.path.reverse();
+  const chain = w.chain.reverse();
+  let problem = w.problem;
+  if (problem.startsWith('is nested deeper')) {
+    const seen = new Set<object>();
+    for (let j = 0; j < chain.length; j++) {
+      if (seen.has(chain[j]!)) {
+        segments.length = j;
+        problem = 'is a circular reference';
+        break;
+      }
+      seen.add(chain[j]!);
+    }
+  }
+  const path = pathText(name, segments);
+  return new AgentDBError('INVALID_VALUE', `${path} ${problem}`, { path });
+}
+
+/**
+ * Walks `value` once and returns the walk (its `result` and whether it met a `-0`); throws
+ * `INVALID_VALUE` naming the path of the first problem.
+ */
+export function walkValue(
+  value: unknown,
+  options: ValidateOptions | undefined,
+  mode: WalkMode,
+  zero: unknown,
+  maxBytes: number,
+): Walk {
+  const w: Walk = {
+    mode,
+    finite: options?.finiteNumbers === true,
+    maxDepth: options?.maxDepth ?? MAX_VALUE_DEPTH,
+    zero,
+    budget: maxBytes,
+    maxBytes,
+    negativeZero: false,
+    problem: '',
+    path: NO_PATH,
+    chain: NO_CHAIN,
+    result: undefined,
+  };
+  const name = options?.name ?? 'value';
+  try {
+    w.result = walk(value, 0, w);
+  } catch (cause) {
+    // A getter or proxy trap of the caller's threw while being read.
+    throw new AgentDBError('INVALID_VALUE', `${name} could not be read: ${String(cause)}`, {
+      path: name,
+      cause,
+    });
+  }
+  if (w.result === REFUSED) throw refusal(w, name);
+  return w;
 }
 
 const PLAIN: ValueShape = Object.freeze({ hasNegativeZero: false });
@@ -175,17 +316,33 @@ const WITH_NEGATIVE_ZERO: ValueShape = Object.freeze({ hasNegativeZero: true });
 /**
  * Checks that `value` is a storable `Value` and throws `INVALID_VALUE` naming the offending path
  * otherwise: `undefined`, functions, symbols, class instances other than `Date`/`Uint8Array`, invalid
- * dates, cycles, `__proto__` keys, nesting deeper than 512, and (with `finiteNumbers`) NaN/±Infinity.
- * The size limit is checked by `encodeValue`, on the encoded bytes.
+ * dates, cycles, `__proto__` keys, strings or keys that are not well-formed UTF-16 (a lone
+ * surrogate), nesting deeper than 512, and (with `finiteNumbers`) NaN/±Infinity. The size limit is
+ * checked by `encodeValue`, on the encoded bytes. To store a caller's value, use `snapshotValue` (or
+ * `encodeValue`), which read it once: checking and then storing the original would read its getters
+ * twice.
  *
  * @example
  * validateValue({ steps: [() => 1] }, { name: 'payload' });
  * // throws INVALID_VALUE: payload.steps[0] is a function
  */
 export function validateValue(value: unknown, options?: ValidateOptions): ValueShape {
-  const flags = quickCheck(value, 0, options?.finiteNumbers === true);
-  if (flags & REFUSED) return describeProblem(value, options ?? {});
-  return flags & NEGATIVE_ZERO ? WITH_NEGATIVE_ZERO : PLAIN;
+  return walkValue(value, options, 'check', -0, DEFAULT_MAX_VALUE_BYTES).negativeZero
+    ? WITH_NEGATIVE_ZERO
+    : PLAIN;
+}
+
+/**
+ * Reads a caller's value exactly once and returns a plain, checked copy of it (own enumerable fields
+ * and elements; dates and bytes as fresh objects) — the rules of `validateValue`. Store the copy, not
+ * the original: a getter or proxy cannot then make the stored value differ from the checked one.
+ *
+ * @example
+ * const metadata = snapshotValue(opts.metadata, { name: 'metadata' });
+ * tx.put(key, { metadata }); // exactly what was checked
+ */
+export function snapshotValue(value: unknown, options?: ValidateOptions): Value {
+  return walkValue(value, options, 'copy', -0, DEFAULT_MAX_VALUE_BYTES).result as Value;
 }
 
 /**

@@ -2,11 +2,18 @@ import { EventEmitter } from 'node:events';
 import {
   AgentDBError,
   type Clock,
+  checkBoolean,
+  checkId,
+  checkNonNegativeInt,
+  checkOptions,
+  checkPositiveInt,
+  checkPositiveNumber,
+  describe,
   type EncodedKey,
   invalidArgument,
   type KeyRange,
+  MAX_STORED_DEPTH,
   type Value,
-  validateRunId,
 } from '@agentdb/core';
 import { BatchClaims, CLAIM_AFTER, CLAIM_WAIT_MS, type ClaimTicket, newTicket } from './claims.js';
 import { type CommitOutcome, sweepInScope } from './commit.js';
@@ -51,6 +58,16 @@ export interface ChangesOptions {
   follow?: boolean;
   signal?: AbortSignal;
 }
+
+// Known option names, as records over the interfaces' keys so that the lists cannot drift from them.
+const TRANSACTION_OPTIONS: Record<keyof TransactionOptions, true> = {
+  retries: true,
+  timeoutMs: true,
+  runId: true,
+};
+const TRANSACTION_OPTION_NAMES = Object.keys(TRANSACTION_OPTIONS) as (keyof TransactionOptions)[];
+const CHANGES_OPTIONS: Record<keyof ChangesOptions, true> = { since: true, follow: true, signal: true };
+const CHANGES_OPTION_NAMES = Object.keys(CHANGES_OPTIONS) as (keyof ChangesOptions)[];
 
 /** Counters for operators. */
 export interface EngineStats {
@@ -164,7 +181,7 @@ export class Database {
       snapshot: () => this.#snapshot(),
       clock: opts.clock,
       ttlNow: () => this.#ttl.now(),
-      encodeOptions: { maxBytes: opts.maxValueBytes },
+      encodeOptions: { maxBytes: opts.maxValueBytes, maxDepth: MAX_STORED_DEPTH },
       assertWritable: () => {
         if (this.#opts.readOnly)
           throw invalidArgument('this database was opened with readOnly: true; writes are refused');
@@ -442,18 +459,10 @@ export class Database {
     runId: string | undefined;
   } {
     if (opts === undefined) return this.#defaultTxOptions;
-    if (opts === null || typeof opts !== 'object')
-      throw invalidArgument('transaction options must be an object');
-    const { retries = this.#opts.retries, timeoutMs, runId } = opts;
-    if (!Number.isSafeInteger(retries) || retries < 1)
-      throw invalidArgument(`retries must be a positive integer, got ${String(retries)}`);
-    if (
-      timeoutMs !== undefined &&
-      (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
-    ) {
-      throw invalidArgument(`timeoutMs must be a positive number, got ${String(timeoutMs)}`);
-    }
-    if (runId !== undefined) validateRunId(runId);
+    const o = checkOptions(opts, TRANSACTION_OPTION_NAMES, 'transaction');
+    const retries = o.retries === undefined ? this.#opts.retries : checkPositiveInt(o.retries, 'retries');
+    const timeoutMs = o.timeoutMs === undefined ? undefined : checkPositiveNumber(o.timeoutMs, 'timeoutMs');
+    const runId = o.runId === undefined ? undefined : checkId(o.runId, 'run id');
     return { retries, deadline: timeoutMs === undefined ? undefined : performance.now() + timeoutMs, runId };
   }
 
@@ -576,11 +585,13 @@ export class Database {
    */
   async *changes(opts: ChangesOptions = {}): AsyncIterableIterator<CommitRecord> {
     this.#assertOpen();
-    if (opts === null || typeof opts !== 'object') throw invalidArgument('changes options must be an object');
-    const { since, follow = false, signal } = opts;
-    if (since !== undefined && (!Number.isSafeInteger(since) || since < 0)) {
-      throw invalidArgument(`since must be a non-negative integer, got ${String(since)}`);
+    const o = checkOptions(opts, CHANGES_OPTION_NAMES, 'changes');
+    const since = o.since === undefined ? undefined : checkNonNegativeInt(o.since, 'since');
+    const follow = o.follow === undefined ? false : checkBoolean(o.follow, 'follow');
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+      throw invalidArgument(`signal must be an AbortSignal, got ${describe(o.signal)}`);
     }
+    const signal = o.signal as AbortSignal | undefined;
     const trimmed = this.#storage.metaGet('logTrimmedThrough');
     if (since !== undefined && since < trimmed) {
       throw new AgentDBError(

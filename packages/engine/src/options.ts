@@ -1,4 +1,15 @@
-import { type Clock, DEFAULT_MAX_VALUE_BYTES, invalidArgument, systemClock } from '@agentdb/core';
+import {
+  type Clock,
+  checkBoolean,
+  checkFunction,
+  checkInt,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  DEFAULT_MAX_VALUE_BYTES,
+  invalidArgument,
+  systemClock,
+} from '@agentdb/core';
 
 /** When a commit's promise resolves, and what a crash can lose. */
 export type Durability = 'strict' | 'buffered' | 'memory';
@@ -50,58 +61,74 @@ export interface ResolvedOptions {
   scanIdleTimeoutMs: number;
 }
 
-function positiveInt(name: string, v: unknown, allowZero = false): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < (allowZero ? 0 : 1)) {
-    throw invalidArgument(
-      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(v)}`,
-    );
+/**
+ * Every option of `Database.open`, as a record over `keyof DatabaseOptions`: adding an option to the
+ * interface without listing it here is a type error, so the list of known names cannot drift.
+ */
+const OPEN_OPTIONS: Record<keyof DatabaseOptions, true> = {
+  path: true,
+  durability: true,
+  clock: true,
+  flushIntervalMs: true,
+  walRetention: true,
+  maxValueBytes: true,
+  sweepIntervalMs: true,
+  sweepBatchSize: true,
+  retries: true,
+  readOnly: true,
+  scanIdleTimeoutMs: true,
+};
+const OPEN_OPTION_NAMES = Object.keys(OPEN_OPTIONS) as (keyof DatabaseOptions)[];
+
+function checkRetention(v: unknown): WalRetention {
+  if (v === undefined || v === 'all') return 'all';
+  if (v === null || typeof v !== 'object') {
+    throw invalidArgument("walRetention must be 'all', { commits: n } or { ms: n }");
   }
-  return v;
+  const r = checkOptions(v, ['commits', 'ms'], 'walRetention');
+  if (r.commits !== undefined && r.ms === undefined) {
+    return { commits: checkPositiveInt(r.commits, 'walRetention.commits') };
+  }
+  if (r.ms !== undefined && r.commits === undefined) return { ms: checkPositiveInt(r.ms, 'walRetention.ms') };
+  throw invalidArgument("walRetention must be 'all', { commits: n } or { ms: n }");
 }
 
-/** Validates `Database.open` options and fills in defaults. Throws `INVALID_ARGUMENT`. */
+/**
+ * Validates `Database.open` options and fills in defaults. Throws `INVALID_ARGUMENT`, also for an
+ * option name it does not know (with the closest known one suggested). Reads each option once.
+ */
 export function resolveOptions(opts: DatabaseOptions | undefined): ResolvedOptions {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
-    throw invalidArgument('Database.open options must be an object');
-  }
-  const o = opts ?? {};
+  const o = checkOptions(opts, OPEN_OPTION_NAMES, 'Database.open');
   if (o.path !== undefined && (typeof o.path !== 'string' || o.path.length === 0)) {
     throw invalidArgument('path must be a non-empty string');
   }
-  const durability = o.durability ?? (o.path === undefined ? 'memory' : 'strict');
-  if (!['strict', 'buffered', 'memory'].includes(durability)) {
-    throw invalidArgument(`durability must be 'strict', 'buffered' or 'memory', got ${String(durability)}`);
-  }
-  if (durability === 'memory' && o.path !== undefined) {
+  const path = o.path as string | undefined;
+  const durability = checkOneOf(
+    o.durability ?? (path === undefined ? 'memory' : 'strict'),
+    ['strict', 'buffered', 'memory'],
+    'durability',
+  );
+  if (durability === 'memory' && path !== undefined) {
     throw invalidArgument(
       "durability 'memory' uses a temporary directory and removes it on close: omit path",
     );
   }
-  if (durability !== 'memory' && o.path === undefined) {
+  if (durability !== 'memory' && path === undefined) {
     throw invalidArgument(`durability '${durability}' needs a path`);
   }
-  if (o.clock !== undefined && typeof o.clock !== 'function')
-    throw invalidArgument('clock must be a function');
-  const retention = o.walRetention ?? 'all';
-  if (retention !== 'all') {
-    if (typeof retention !== 'object' || retention === null) {
-      throw invalidArgument("walRetention must be 'all', { commits: n } or { ms: n }");
-    }
-    if ('commits' in retention) positiveInt('walRetention.commits', retention.commits);
-    else if ('ms' in retention) positiveInt('walRetention.ms', retention.ms);
-    else throw invalidArgument("walRetention must be 'all', { commits: n } or { ms: n }");
-  }
+  const int = (name: keyof DatabaseOptions, fallback: number, min: number) =>
+    checkInt(o[name] ?? fallback, name, min);
   return {
-    path: o.path,
+    path,
     durability,
-    clock: o.clock ?? systemClock,
-    flushIntervalMs: positiveInt('flushIntervalMs', o.flushIntervalMs ?? 100),
-    walRetention: retention,
-    maxValueBytes: positiveInt('maxValueBytes', o.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES),
-    sweepIntervalMs: positiveInt('sweepIntervalMs', o.sweepIntervalMs ?? 1000, true),
-    sweepBatchSize: positiveInt('sweepBatchSize', o.sweepBatchSize ?? 1000),
-    retries: positiveInt('retries', o.retries ?? 10),
-    readOnly: o.readOnly === true,
-    scanIdleTimeoutMs: positiveInt('scanIdleTimeoutMs', o.scanIdleTimeoutMs ?? 60_000, true),
+    clock: o.clock === undefined ? systemClock : checkFunction<Clock>(o.clock, 'clock', '() => number'),
+    flushIntervalMs: int('flushIntervalMs', 100, 1),
+    walRetention: checkRetention(o.walRetention),
+    maxValueBytes: int('maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1),
+    sweepIntervalMs: int('sweepIntervalMs', 1000, 0),
+    sweepBatchSize: int('sweepBatchSize', 1000, 1),
+    retries: int('retries', 10, 1),
+    readOnly: o.readOnly === undefined ? false : checkBoolean(o.readOnly, 'readOnly'),
+    scanIdleTimeoutMs: int('scanIdleTimeoutMs', 60_000, 0),
   };
 }

@@ -1,8 +1,13 @@
 import {
   type AgentDBError,
   type Clock,
+  checkBoolean,
+  checkOptions,
+  checkPositiveInt,
+  checkPositiveNumber,
   decodeValue,
   type EncodedKey,
+  type EncodeOptions,
   encodeValue,
   invalidArgument,
   type KeyRange,
@@ -114,24 +119,34 @@ export interface TxContext {
   clock: Clock;
   /** The time TTL is judged by (ttl-clock.ts). */
   ttlNow: () => number;
-  /** `{ maxBytes: maxValueBytes }`, built once for every `encodeValue` call. */
-  encodeOptions: { readonly maxBytes: number };
+  /**
+   * `{ maxBytes: maxValueBytes, maxDepth: MAX_STORED_DEPTH }`, built once for every `encodeValue` call. A
+   * primitive checks its caller's value at `MAX_VALUE_DEPTH` and stores it inside its own record, which
+   * adds a level or two, so a stored value may nest up to `MAX_STORED_DEPTH`.
+   */
+  encodeOptions: EncodeOptions;
   assertWritable(): void;
 }
 
-/** Validates `ttlMs` and returns the absolute expiry. Shared by `put` and commit-time `put`. */
+const PUT_OPTIONS: Record<keyof PutOptions, true> = { ttlMs: true };
+const PUT_OPTION_NAMES = Object.keys(PUT_OPTIONS) as (keyof PutOptions)[];
+
+/**
+ * Validates put options (known names only, read once) and returns the absolute expiry. Shared by
+ * `put` and commit-time `put`.
+ */
 export function expiryOf(opts: PutOptions | undefined, ttlNow: () => number): number | undefined {
   if (opts === undefined) return undefined;
-  if (opts === null || typeof opts !== 'object') throw invalidArgument('put options must be an object');
-  const ttl = opts.ttlMs;
-  if (ttl === undefined) return undefined;
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
-    throw invalidArgument(`ttlMs must be a positive finite number of milliseconds, got ${String(ttl)}`);
-  }
-  return ttlNow() + Math.ceil(ttl);
+  const { ttlMs } = checkOptions(opts, PUT_OPTION_NAMES, 'put');
+  if (ttlMs === undefined) return undefined;
+  return ttlNow() + Math.ceil(checkPositiveNumber(ttlMs, 'ttlMs'));
 }
 
-/** Builds a pending write from user input; every check happens here, before anything is buffered. */
+/**
+ * Builds a pending write from user input; every check happens here, before anything is buffered. The
+ * value is read once by `encodeValue` (checked and encoded from one plain copy), so what is buffered is
+ * exactly what was checked.
+ */
 export function pendingPut(
   key: unknown,
   value: unknown,
@@ -165,41 +180,37 @@ export function liveEntry(
 }
 
 function checkRange(range: unknown): KeyRange {
-  const r = range as KeyRange | null;
-  if (
-    r === null ||
-    typeof r !== 'object' ||
-    !(r.start instanceof Uint8Array) ||
-    !(r.end instanceof Uint8Array)
-  ) {
+  // Each bound is read once: the bounds checked are the bounds scanned.
+  const { start, end }: Partial<Record<keyof KeyRange, unknown>> =
+    range === null || typeof range !== 'object' ? {} : range;
+  if (!(start instanceof Uint8Array) || !(end instanceof Uint8Array)) {
     throw invalidArgument(
       'range must be { start: Uint8Array, end: Uint8Array } (use runRange/tagRange from @agentdb/core)',
     );
   }
-  return r;
+  return { start, end };
 }
 
-/** Validates scan options. Shared by `tx.scan` and `db.scan`. */
+const SCAN_OPTIONS: Record<keyof ScanOptions, true> = { limit: true, reverse: true, includeExpired: true };
+const SCAN_OPTION_NAMES = Object.keys(SCAN_OPTIONS) as (keyof ScanOptions)[];
+const NO_SCAN_OPTIONS = Object.freeze({
+  limit: Number.POSITIVE_INFINITY,
+  reverse: false,
+  includeExpired: false,
+});
+
+/** Validates scan options (known names only, read once). Shared by `tx.scan` and `db.scan`. */
 export function checkScanOptions(opts: ScanOptions | undefined): {
   limit: number;
   reverse: boolean;
   includeExpired: boolean;
 } {
-  if (opts === undefined) return { limit: Number.POSITIVE_INFINITY, reverse: false, includeExpired: false };
-  if (opts === null || typeof opts !== 'object') throw invalidArgument('scan options must be an object');
-  const { limit, reverse, includeExpired } = opts;
-  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-    throw invalidArgument(`limit must be a positive integer, got ${String(limit)}`);
-  }
-  if (reverse !== undefined && typeof reverse !== 'boolean')
-    throw invalidArgument('reverse must be a boolean');
-  if (includeExpired !== undefined && typeof includeExpired !== 'boolean') {
-    throw invalidArgument('includeExpired must be a boolean');
-  }
+  if (opts === undefined) return NO_SCAN_OPTIONS;
+  const { limit, reverse, includeExpired } = checkOptions(opts, SCAN_OPTION_NAMES, 'scan');
   return {
-    limit: limit ?? Number.POSITIVE_INFINITY,
-    reverse: reverse ?? false,
-    includeExpired: includeExpired ?? false,
+    limit: limit === undefined ? Number.POSITIVE_INFINITY : checkPositiveInt(limit, 'limit'),
+    reverse: reverse === undefined ? false : checkBoolean(reverse, 'reverse'),
+    includeExpired: includeExpired === undefined ? false : checkBoolean(includeExpired, 'includeExpired'),
   };
 }
 

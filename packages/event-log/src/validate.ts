@@ -1,4 +1,4 @@
-import { describe, invalidArgument } from '@agentdb/core';
+import { checkBoolean, checkInt, checkOptions, describe, invalidArgument } from '@agentdb/core';
 import type { AppendOptions, IterOptions } from './event.js';
 
 /** Longest event type, in characters (UTF-16 code units, i.e. JavaScript `length`). */
@@ -35,19 +35,12 @@ export function validateSequence(n: unknown, what = 'sequence'): asserts n is nu
   }
 }
 
-function checkObject(opts: unknown, what: string): void {
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`${what} options must be an object, got ${describe(opts)}`);
-  }
-}
-
-/** Validates `append` options; returns the expected sequence, if any. */
+/** Validates `append` options (known names only, read once); returns the expected sequence, if any. */
 export function checkAppendOptions(opts: AppendOptions | undefined): number | undefined {
   if (opts === undefined) return undefined;
-  checkObject(opts, 'append');
-  const { expectedSequence } = opts;
+  const { expectedSequence } = checkOptions(opts, ['expectedSequence'], 'append');
   if (expectedSequence !== undefined) validateSequence(expectedSequence, 'expectedSequence');
-  return expectedSequence;
+  return expectedSequence as number | undefined;
 }
 
 /** `iter` options after validation and defaults. */
@@ -58,23 +51,14 @@ export interface ResolvedIterOptions {
   signal: AbortSignal | undefined;
 }
 
-/** Validates `iter` options and fills in defaults. */
+/** Validates `iter` options (known names only, read once) and fills in defaults. */
 export function checkIterOptions(opts: IterOptions | undefined): ResolvedIterOptions {
-  if (opts === undefined) return { from: 0, batchSize: DEFAULT_BATCH_SIZE, follow: false, signal: undefined };
-  checkObject(opts, 'iter');
-  const { from = 0, batchSize = DEFAULT_BATCH_SIZE, follow = false, signal } = opts;
+  const o = checkOptions(opts, ['from', 'batchSize', 'follow', 'signal'], 'iter');
+  const from = o.from ?? 0;
   validateSequence(from, 'from');
-  if (
-    typeof batchSize !== 'number' ||
-    !Number.isSafeInteger(batchSize) ||
-    batchSize < 1 ||
-    batchSize > MAX_BATCH_SIZE
-  ) {
-    throw invalidArgument(
-      `batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${describe(batchSize)}`,
-    );
-  }
-  if (typeof follow !== 'boolean') throw invalidArgument(`follow must be a boolean, got ${describe(follow)}`);
+  const batchSize = checkInt(o.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize', 1, MAX_BATCH_SIZE);
+  const follow = o.follow === undefined ? false : checkBoolean(o.follow, 'follow');
+  const { signal } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw invalidArgument(`signal must be an AbortSignal, got ${describe(signal)}`);
   }

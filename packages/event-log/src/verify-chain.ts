@@ -52,7 +52,8 @@ async function readMeta(reader: Reader, runId: string) {
  * Recomputes the chain of `runId` from the stored bytes, in one streaming pass (memory does not grow
  * with the log): every event present at its sequence with no gaps, its record well-formed, its hash
  * equal to SHA-256 over its stored fields and its `prevHash` equal to the previous hash; its type-index
- * entry present and no stray ones; the metadata's length and head hash agreeing with the events.
+ * entry present and no stray ones; the metadata's length, head hash and timestamp agreeing with the
+ * events (every field of it feeds the next append, so every stored byte of the log is covered).
  * Events appended while it runs (outside a transaction) are verified too.
  */
 export async function verifyChain(reader: Reader, runId: string): Promise<ChainVerification> {
@@ -62,6 +63,7 @@ export async function verifyChain(reader: Reader, runId: string): Promise<ChainV
     // outside a transaction) then sit between the two lengths, whereas missing or extra events do not.
     const before = await readMeta(reader, runId);
     let prevHash = GENESIS_HASH;
+    let lastTimestamp = 0;
     try {
       for await (const entry of reader.scan(eventRange(runId, 0))) {
         // Comparing with the expected key is much cheaper than decoding the entry's key.
@@ -70,6 +72,7 @@ export async function verifyChain(reader: Reader, runId: string): Promise<ChainV
         }
         const rec = recordAt(entry.value, verified);
         prevHash = checkEvent(rec, verified, prevHash);
+        lastTimestamp = rec.timestamp;
         if ((await reader.get(typeIndexKey(runId, rec.eventType, verified))) !== verified) {
           throw new Broken(verified, `event ${verified}: its type-index entry is missing`);
         }
@@ -89,8 +92,18 @@ export async function verifyChain(reader: Reader, runId: string): Promise<ChainV
     if (verified > recorded) {
       throw new Broken(recorded, `event ${recorded} is beyond the log's recorded length ${recorded}`);
     }
-    if (after !== undefined && verified === recorded && after.head !== prevHash) {
-      throw new Broken(verified - 1, `event ${verified - 1}: its hash is not the log's recorded head`);
+    if (after !== undefined && verified === recorded) {
+      if (after.head !== prevHash) {
+        throw new Broken(verified - 1, `event ${verified - 1}: its hash is not the log's recorded head`);
+      }
+      // The next append's timestamp starts from this one, so a damaged value would spread into new,
+      // validly chained events: it must be the last event's own timestamp.
+      if (after.timestamp !== lastTimestamp) {
+        throw new Broken(
+          undefined,
+          `the log's metadata records timestamp ${after.timestamp}, but its last event (${verified - 1}) has ${lastTimestamp}`,
+        );
+      }
     }
     await checkNoStrayIndexEntries(reader, runId, verified);
     return { valid: true, length: verified };

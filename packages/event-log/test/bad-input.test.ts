@@ -1,4 +1,5 @@
 import { isAgentDBError, type Value } from '@agentdb/core';
+import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog, type IterOptions } from '../src/index.js';
 import { type LogFixture, openLog } from './helpers.js';
@@ -173,6 +174,49 @@ describe('bad options are INVALID_ARGUMENT', () => {
           .next(),
       'INVALID_ARGUMENT',
     );
+  });
+});
+
+describe('hostile payloads and options: read once, misspelt names refused', () => {
+  it.each(hostileValues())('append of %s', async (_, make, outcome) => {
+    if ('refused' in outcome) {
+      await refused(() => f.events.append('run-1', 't', make() as Value), outcome.refused);
+      return;
+    }
+    const e = await f.events.append('run-2', 't', make() as Value);
+    expect(e.payload).toStrictEqual(outcome.stored);
+    expect(await f.events.read('run-2', e.sequence)).toStrictEqual(e);
+    expect(await f.events.verifyChain('run-2')).toMatchObject({ valid: true });
+  });
+
+  it.each(
+    badOptions(
+      { expectedSequence: 1 },
+      { expectedSeqeunce: 'expectedSequence', expected: 'expectedSequence' },
+    ),
+  )('append options: %s', async (_, opts) => {
+    await refused(() => f.events.append('run-1', 't', 1, opts as never), 'INVALID_ARGUMENT');
+  });
+
+  it.each(badOptions({ from: 0, batchSize: 2 }, { form: 'from', batchsize: 'batchSize', follows: 'follow' }))(
+    'iter options: %s',
+    async (_, opts) => {
+      await refused(async () => {
+        for await (const _e of f.events.iter('run-1', opts as never));
+      }, 'INVALID_ARGUMENT');
+    },
+  );
+
+  it('a misspelt expectedSequence is named, with the right name suggested', async () => {
+    await expect(f.events.append('run-1', 't', 2, { expectedSeqeunce: 0 } as never)).rejects.toThrow(
+      'did you mean "expectedSequence"?',
+    );
+  });
+
+  it('an expectedSequence read through a getter is read once: the one checked is the one enforced', async () => {
+    // Checked as 1 (the right next sequence); a second read would say 0 and make the append fail.
+    const e = await f.events.append('run-1', 't', 2, flipping('expectedSequence', 1, 0) as never);
+    expect(e.sequence).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { decodeValue, encodeValue, Key, TypeTag, type Value } from '@agentdb/core';
 import { openRawData, type RawData } from '@agentdb/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metaKey } from '../src/event-keys.js';
 import { chainHash, hashPrefix } from '../src/index.js';
 import { appendMany, type LogFixture, openLog } from './helpers.js';
 
@@ -100,6 +101,59 @@ describe('flipping one stored byte', () => {
     });
     expect(await f.events.verifyChain('first')).toMatchObject({ valid: false, firstInvalid: 0, length: 0 });
     expect(await f.events.verifyChain('last')).toMatchObject({ valid: false, firstInvalid: 3, length: 3 });
+  });
+});
+
+describe('flipping one bit of the log metadata', () => {
+  it('anywhere makes verifyChain report the log invalid: every field feeds the next append', async () => {
+    // Every bit of the metadata record, one run per bit (identical logs, identical record layouts).
+    // The timestamp once escaped: a flipped one passed verifyChain and then stamped new events.
+    await appendMany(f, 'probe', 5);
+    await f.db().close();
+    let raw = await openRawData(f.t.path);
+    const size = raw.get(metaKey('probe'))!.length;
+    await raw.close();
+    await f.t.reopen();
+    const cases: { run: string; at: number; mask: number }[] = [];
+    for (let at = 1; at < size; at++) {
+      for (let bit = 0; bit < 8; bit++) cases.push({ run: `m-${at}-${bit}`, at, mask: 1 << bit });
+    }
+    await f.db().transaction((tx) => {
+      for (const c of cases) {
+        const view = f.events.in(tx, c.run);
+        for (let i = 0; i < 5; i++) view.append('step', { i });
+      }
+    });
+    await f.db().close();
+    raw = await openRawData(f.t.path);
+    for (const c of cases) {
+      const bytes = Uint8Array.from(raw.get(metaKey(c.run))!);
+      expect(bytes.length).toBe(size);
+      bytes[c.at]! ^= c.mask;
+      raw.put(metaKey(c.run), bytes);
+    }
+    await raw.close();
+    await f.t.reopen();
+    const missed: string[] = [];
+    for (const c of cases) {
+      const result = await f.events
+        .verifyChain(c.run)
+        .catch((e: Error) => ({ valid: false, threw: e.message }));
+      if (result.valid) missed.push(`${c.run}: ${JSON.stringify(result)}`);
+    }
+    expect(missed).toEqual([]);
+    expect(cases.length).toBeGreaterThan(600);
+  });
+
+  it('a metadata timestamp that disagrees with the last event is named', async () => {
+    await appendMany(f, RUN, 3);
+    await tamper((raw) => {
+      const meta = recordOf(raw.get(metaKey(RUN))!);
+      raw.put(metaKey(RUN), storedBytes({ ...meta, timestamp: (meta.timestamp as number) + 1 }));
+    });
+    const result = await f.events.verifyChain(RUN);
+    expect(result).toMatchObject({ valid: false, length: 3 });
+    expect(result.error).toContain("the log's metadata records timestamp");
   });
 });
 

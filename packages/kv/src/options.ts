@@ -1,7 +1,7 @@
 import {
+  checkOptions,
+  checkPositiveInt,
   compareKeys,
-  describe,
-  invalidArgument,
   Key,
   type KeyRange,
   keySuccessor,
@@ -34,28 +34,12 @@ export interface PageScan {
   limit: number | undefined;
 }
 
-function checkOptionNames(opts: unknown, what: string, allowed: readonly string[]): object | undefined {
-  if (opts === undefined) return undefined;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`${what} options must be an object, got ${describe(opts)}`);
-  }
-  // A misspelt option (`{ prefx: 'a' }`) would otherwise silently widen a listing or drop a TTL.
-  for (const name of Object.keys(opts)) {
-    if (!allowed.includes(name)) {
-      throw invalidArgument(
-        `unknown ${what} option ${JSON.stringify(name)}; the options are ${allowed.join(', ')}`,
-      );
-    }
-  }
-  return opts;
-}
-
 /**
  * Checks the shape of `put` options. `ttlMs` itself is checked by the engine's `tx.put` (one rule for
  * every primitive): a positive finite number, else `INVALID_ARGUMENT`.
  */
 export function checkPutOptions(opts: unknown): PutOptions | undefined {
-  return checkOptionNames(opts, 'put', ['ttlMs']) as PutOptions | undefined;
+  return opts === undefined ? undefined : (checkOptions(opts, ['ttlMs'], 'put') as PutOptions);
 }
 
 /**
@@ -63,11 +47,9 @@ export function checkPutOptions(opts: unknown): PutOptions | undefined {
  * before anything is read.
  */
 export function pageScan(runId: string, opts: unknown): PageScan {
-  const o = (checkOptionNames(opts, 'list', ['prefix', 'limit', 'after']) ?? {}) as Record<string, unknown>;
-  const { prefix, limit, after } = o;
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {
-    throw invalidArgument(`limit must be a positive integer, got ${describe(limit)}`);
-  }
+  // Read once (a plain copy), so the prefix and cursor checked are the ones scanned.
+  const { prefix, limit, after } = checkOptions(opts, ['prefix', 'limit', 'after'], 'list');
+  if (limit !== undefined) checkPositiveInt(limit, 'limit');
   // '' is a prefix of every key, so it lists the whole run; any other prefix must be a valid key text.
   if (prefix !== undefined && prefix !== '') validateKeyString(prefix, 'prefix');
   if (after !== undefined) validateKeyString(after, 'after');

@@ -1,4 +1,5 @@
 import { type ErrorCode, isAgentDBError, type Value } from '@agentdb/core';
+import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
 import { describe, expect, it } from 'vitest';
 import { type KVStore, KVStore as KVStoreClass } from '../src/index.js';
 import { type KVFixture, useKV } from './helpers.js';
@@ -242,5 +243,49 @@ describe('bad input is refused with the documented code and changes nothing', ()
     expect(() => new KVStoreClass(db as never)).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
+  });
+  it.each(hostileValues())('a hostile value: %s', async (_name, make, outcome) => {
+    const f = await setup();
+    if ('refused' in outcome) {
+      await expectRefused(f, (kv) => kv.put(RUN, 'k', make() as Value), outcome.refused);
+      await expectRefused(
+        f,
+        (kv) => f.db.transaction((tx) => kv.in(tx, RUN).put('k', make() as Value)),
+        outcome.refused,
+      );
+      return;
+    }
+    // Valid on its one read: stored exactly as read, whatever a second read would say.
+    await f.kv.put(RUN, 'hostile', make() as Value);
+    expect(await f.kv.get(RUN, 'hostile')).toStrictEqual(outcome.stored);
+    await f.kv.delete(RUN, 'hostile');
+  });
+
+  it.each(badOptions({ ttlMs: 1000 }, { ttl: 'ttlMs', ttlms: 'ttlMs', expiresIn: 'ttlMs' }))(
+    'put options: %s → INVALID_ARGUMENT',
+    async (_name, opts) => {
+      const f = await setup();
+      await expectRefused(f, (kv) => kv.put(RUN, 'existing', 'replaced', opts as never), 'INVALID_ARGUMENT');
+    },
+  );
+
+  it.each(badOptions({ prefix: 'e', limit: 1 }, { prefx: 'prefix', limt: 'limit', start: 'after' }))(
+    'list options: %s → INVALID_ARGUMENT',
+    async (_name, opts) => {
+      const f = await setup();
+      await expectRefused(f, (kv) => kv.list(RUN, opts as never), 'INVALID_ARGUMENT');
+      await expectRefused(f, (kv) => kv.listWithValues(RUN, opts as never), 'INVALID_ARGUMENT');
+    },
+  );
+
+  it('a misspelt option names the closest one', async () => {
+    const { kv } = await setup();
+    await expect(kv.put(RUN, 'k', 1, { ttl: 5 } as never)).rejects.toThrow('did you mean "ttlMs"?');
+    await expect(kv.list(RUN, { prefx: 'a' } as never)).rejects.toThrow('did you mean "prefix"?');
+  });
+
+  it('options read through getters are read once: the prefix checked is the prefix listed', async () => {
+    const { kv } = await setup();
+    expect(await kv.list(RUN, flipping('prefix', 'exi', '\u0000') as never)).toStrictEqual(['existing']);
   });
 });

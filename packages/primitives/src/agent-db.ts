@@ -1,10 +1,19 @@
-import { invalidArgument, validateRunId } from '@agentdb/core';
+import { checkOptions, invalidArgument, validateRunId } from '@agentdb/core';
 import { Database, type DatabaseOptions, type Transaction, type TransactionOptions } from '@agentdb/engine';
 import { EventLog, type EventLogView } from '@agentdb/event-log';
 import { KVStore, type KVView } from '@agentdb/kv';
 import { RunIndex, type RunIndexView } from '@agentdb/run-index';
 import { StateCell, type StateCellView } from '@agentdb/state-cell';
 import { TraceStore, type TraceStoreView } from '@agentdb/trace-store';
+
+/** The options `AgentDB.transaction` takes: the engine's, minus `runId` (its first argument). */
+const TRANSACTION_OPTIONS_KNOWN: Record<keyof Omit<TransactionOptions, 'runId'>, true> = {
+  retries: true,
+  timeoutMs: true,
+};
+const TRANSACTION_OPTIONS = Object.keys(
+  TRANSACTION_OPTIONS_KNOWN,
+) as (keyof typeof TRANSACTION_OPTIONS_KNOWN)[];
 
 /** What `AgentDB.transaction` hands its function: the five primitives bound to one run and one transaction. */
 export interface AgentTransaction {
@@ -98,6 +107,8 @@ export class AgentDB {
     // async, so that bad arguments reject the returned promise like every AgentDB method, never throw.
     validateRunId(runId);
     if (typeof fn !== 'function') throw invalidArgument('transaction needs a function (tx) => …');
+    // The run is the first argument; the options are the engine's other two, read once.
+    const checked = checkOptions(opts, TRANSACTION_OPTIONS, 'transaction');
     return this.engine.transaction(
       (tx) =>
         fn({
@@ -109,7 +120,7 @@ export class AgentDB {
           traces: this.traces.in(tx, runId),
           runs: this.runs.in(tx, runId),
         }),
-      { ...opts, runId },
+      { ...checked, runId } as TransactionOptions,
     );
   }
 

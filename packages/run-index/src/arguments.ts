@@ -1,10 +1,15 @@
 import {
+  checkBoolean,
+  checkId,
+  checkKnownName,
+  checkPositiveInt,
+  checkOptions as coreCheckOptions,
   describe,
   invalidArgument,
+  plainCopy,
+  snapshotValue,
   type Value,
   validateKeyString,
-  validateRunId,
-  validateValue,
 } from '@agentdb/core';
 import type { Position } from './run-keys.js';
 import { fromRecord, type RunMetadata } from './run-metadata.js';
@@ -63,24 +68,16 @@ export interface RunQuery {
   after?: Pick<Position, 'createdAt' | 'runId'>;
 }
 
-/** Refuses anything but a plain object whose keys are all in `allowed` (catches typos like `parentId`). */
+/**
+ * Reads an options object once and refuses unknown names, with the closest known one suggested (the
+ * shared `checkOptions` of `@agentdb/core`); `what` names the method (`createRun`).
+ */
 export function checkOptions<T extends object>(
   opts: unknown,
   allowed: readonly (keyof T & string)[],
   what: string,
-): T {
-  if (opts === undefined) return {} as T;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`${what} must be an object, got ${describe(opts)}`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!(allowed as readonly string[]).includes(key)) {
-      throw invalidArgument(
-        `${what} has an unknown field "${key}"; allowed: ${allowed.join(', ') || 'none'}`,
-      );
-    }
-  }
-  return opts as T;
+): { readonly [K in keyof T]?: unknown } {
+  return coreCheckOptions(opts, allowed, what) as { readonly [K in keyof T]?: unknown };
 }
 
 /** Checks a tag list and returns it without duplicates (first occurrence kept, order preserved). */
@@ -88,57 +85,87 @@ export function checkTags(tags: unknown, what = 'tags'): string[] {
   if (!Array.isArray(tags))
     throw invalidArgument(`${what} must be an array of strings, got ${describe(tags)}`);
   const out = new Set<string>();
-  tags.forEach((tag: unknown, i) => {
+  for (let i = 0; i < tags.length; i++) {
+    const tag: unknown = tags[i]; // read once: the tag checked is the tag stored
     validateKeyString(tag, `${what}[${i}]`);
     out.add(tag);
-  });
+  }
   return [...out];
 }
 
+/** `createRun` options after checking: a plain copy, read once. */
+export type CheckedCreateOptions = Omit<CreateRunOptions, 'tags' | 'metadata'> & {
+  tags: string[];
+  metadata: Value;
+};
+
 /** Checks `createRun` options (all of them, before anything is read or written). */
-export function checkCreateOptions(
-  opts: unknown,
-  allowRunId: boolean,
-): CreateRunOptions & { tags: string[]; metadata: Value } {
+export function checkCreateOptions(opts: unknown, allowRunId: boolean): CheckedCreateOptions {
   const allowed: (keyof CreateRunOptions)[] = ['name', 'parentRunId', 'tags', 'metadata'];
   if (allowRunId) allowed.push('runId');
-  const o = checkOptions<CreateRunOptions>(opts, allowed, 'createRun options');
-  if (o.runId !== undefined) validateRunId(o.runId);
-  if (o.name !== undefined) validateKeyString(o.name, 'name');
-  if (o.parentRunId !== undefined) validateRunId(o.parentRunId);
-  const tags = o.tags === undefined ? [] : checkTags(o.tags);
-  const metadata = o.metadata === undefined ? {} : checkMetadata(o.metadata);
-  return { ...o, tags, metadata };
+  const o = checkOptions<CreateRunOptions>(opts, allowed, 'createRun');
+  const out: CheckedCreateOptions = {
+    tags: o.tags === undefined ? [] : checkTags(o.tags),
+    metadata: o.metadata === undefined ? {} : checkMetadata(o.metadata),
+  };
+  if (o.runId !== undefined) out.runId = checkId(o.runId, 'run id');
+  if (o.name !== undefined) {
+    validateKeyString(o.name, 'name');
+    out.name = o.name;
+  }
+  if (o.parentRunId !== undefined) out.parentRunId = checkId(o.parentRunId, 'run id');
+  return out;
 }
 
-/** Checks a metadata value (INVALID_VALUE naming the offending path). */
+/** Every field a run record may have (`restoreRun` refuses any other). */
+export const RUN_RECORD_FIELDS: readonly (keyof RunMetadata)[] = [
+  'runId',
+  'name',
+  'parentRunId',
+  'status',
+  'createdAt',
+  'updatedAt',
+  'completedAt',
+  'tags',
+  'metadata',
+  'error',
+];
+
 /**
- * Checks a whole run record handed to `restoreRun`: the stored shape, a valid run id, tags and
- * metadata as `createRun` would accept them, and optional fields of the right types.
+ * Checks a whole run record handed to `restoreRun`, read once into a plain copy: known fields only
+ * (a misspelt `parentRunID` would silently detach the run), the stored shape, a valid run id, tags and
+ * metadata as `createRun` would accept them, and optional fields of the right types. Returns the copy.
  */
 export function checkRunRecord(record: unknown): RunMetadata {
   if (record === null || typeof record !== 'object')
     throw invalidArgument('restoreRun needs a run record object');
-  const runId = (record as { runId?: unknown }).runId;
-  validateRunId(runId);
-  const run = fromRecord(runId, record as Value, 'INVALID_ARGUMENT');
-  checkTags(run.tags);
-  checkMetadata(run.metadata);
+  const r = plainCopy(record, 'the run record');
+  for (const name of Object.keys(r)) checkKnownName(name, RUN_RECORD_FIELDS, 'run record');
+  const runId = checkId(r.runId, 'run id');
+  const copy: Record<string, unknown> = {
+    ...r,
+    tags: checkTags(r.tags),
+    metadata: checkMetadata(r.metadata),
+  };
+  for (const field of ['name', 'parentRunId', 'error', 'completedAt'] as const) {
+    if (copy[field] === undefined) delete copy[field]; // absent, as the index stores it
+  }
+  const run = fromRecord(runId, copy as Value, 'INVALID_ARGUMENT');
   for (const field of ['name', 'parentRunId', 'error'] as const) {
-    const v = (record as Record<string, unknown>)[field];
+    const v = copy[field];
     if (v !== undefined && typeof v !== 'string') throw invalidArgument(`record.${field} must be a string`);
   }
-  if (run.parentRunId !== undefined) validateRunId(run.parentRunId);
-  for (const t of [run.createdAt, run.updatedAt, run.completedAt]) {
-    if (t !== undefined && (!Number.isSafeInteger(t) || t < 0))
+  if (run.parentRunId !== undefined) checkId(run.parentRunId, 'run id');
+  for (const t of [run.createdAt, run.updatedAt, copy.completedAt]) {
+    if (t !== undefined && (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0))
       throw invalidArgument('record timestamps must be integer ms');
   }
   return run;
 }
 
+/** Checks a metadata value (INVALID_VALUE naming the offending path); returns the copy to store. */
 export function checkMetadata(metadata: unknown): Value {
-  validateValue(metadata, { name: 'metadata' });
-  return metadata as Value;
+  return snapshotValue(metadata, { name: 'metadata' });
 }
 
 /** Checks an error message for a failed run. */
@@ -150,7 +177,7 @@ export function checkError(error: unknown): string {
 /** Checks `updateStatus` arguments. */
 export function checkStatusUpdate(status: unknown, opts: unknown): { status: RunStatus; error?: string } {
   assertRunStatus(status);
-  const o = checkOptions<UpdateStatusOptions>(opts, ['error'], 'updateStatus options');
+  const o = checkOptions<UpdateStatusOptions>(opts, ['error'], 'updateStatus');
   if (o.error === undefined) return { status };
   if (status !== 'failed')
     throw invalidArgument(`an error can only be recorded with status failed, not ${status}`);
@@ -159,43 +186,52 @@ export function checkStatusUpdate(status: unknown, opts: unknown): { status: Run
 
 /** Checks `deleteRun` options. */
 export function checkDeleteOptions(opts: unknown): { recursive: boolean } {
-  const o = checkOptions<DeleteRunOptions>(opts, ['recursive'], 'deleteRun options');
-  if (o.recursive !== undefined && typeof o.recursive !== 'boolean') {
-    throw invalidArgument(`recursive must be a boolean, got ${describe(o.recursive)}`);
-  }
-  return { recursive: o.recursive === true };
+  const o = checkOptions<DeleteRunOptions>(opts, ['recursive'], 'deleteRun');
+  return { recursive: o.recursive === undefined ? false : checkBoolean(o.recursive, 'recursive') };
+}
+
+/** Checks `restoreRun` options. */
+export function checkRestoreOptions(opts: unknown): { replace: boolean } {
+  const o = checkOptions<RestoreRunOptions>(opts, ['replace'], 'restoreRun');
+  return { replace: o.replace === undefined ? false : checkBoolean(o.replace, 'replace') };
 }
 
 function checkTime(t: unknown, what: string): number {
-  if (!Number.isSafeInteger(t))
+  if (typeof t !== 'number' || !Number.isSafeInteger(t))
     throw invalidArgument(`${what} must be integer milliseconds, got ${describe(t)}`);
-  return t as number;
+  return t;
 }
 
-/** Checks a `queryRuns` filter. */
+/** Checks a `queryRuns` filter; returns a plain copy, each field read once. */
 export function checkQuery(q: unknown): RunQuery {
   const o = checkOptions<RunQuery>(
     q,
     ['status', 'tag', 'parentRunId', 'createdAfter', 'createdBefore', 'limit', 'after'],
-    'queryRuns query',
+    'queryRuns',
   );
-  if (o.status !== undefined) assertRunStatus(o.status, 'query status');
-  if (o.tag !== undefined) validateKeyString(o.tag, 'query tag');
-  if (o.parentRunId !== undefined) validateRunId(o.parentRunId);
-  if (o.createdAfter !== undefined) checkTime(o.createdAfter, 'createdAfter');
-  if (o.createdBefore !== undefined) checkTime(o.createdBefore, 'createdBefore');
-  if (o.limit !== undefined && (!Number.isSafeInteger(o.limit) || o.limit < 1)) {
-    throw invalidArgument(`limit must be a positive integer, got ${describe(o.limit)}`);
+  const out: RunQuery = {};
+  if (o.status !== undefined) {
+    assertRunStatus(o.status, 'query status');
+    out.status = o.status;
   }
+  if (o.tag !== undefined) {
+    validateKeyString(o.tag, 'query tag');
+    out.tag = o.tag;
+  }
+  if (o.parentRunId !== undefined) out.parentRunId = checkId(o.parentRunId, 'run id');
+  if (o.createdAfter !== undefined) out.createdAfter = checkTime(o.createdAfter, 'createdAfter');
+  if (o.createdBefore !== undefined) out.createdBefore = checkTime(o.createdBefore, 'createdBefore');
+  if (o.limit !== undefined) out.limit = checkPositiveInt(o.limit, 'limit');
   if (o.after !== undefined) {
-    const a = o.after as unknown as { createdAt?: unknown; runId?: unknown } | null;
+    const a = o.after;
     if (a === null || typeof a !== 'object') {
       throw invalidArgument(
         `after must be the last run of the previous page ({ createdAt, runId }), got ${describe(a)}`,
       );
     }
-    checkTime(a.createdAt, 'after.createdAt');
-    validateRunId(a.runId);
+    // Only these two fields of the previous page's last run are used; each is read once.
+    const { createdAt, runId } = a as { createdAt?: unknown; runId?: unknown };
+    out.after = { createdAt: checkTime(createdAt, 'after.createdAt'), runId: checkId(runId, 'run id') };
   }
-  return o;
+  return out;
 }

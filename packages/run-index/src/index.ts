@@ -1,9 +1,10 @@
-export type {
-  CreateRunOptions,
-  DeleteRunOptions,
-  RestoreRunOptions,
-  RunQuery,
-  UpdateStatusOptions,
+export {
+  type CreateRunOptions,
+  type DeleteRunOptions,
+  type RestoreRunOptions,
+  RUN_RECORD_FIELDS,
+  type RunQuery,
+  type UpdateStatusOptions,
 } from './arguments.js';
 export { RunIndex } from './run-index.js';
 export { RunIndexView } from './run-index-view.js';

@@ -7,7 +7,7 @@ import {
   checkDeleteOptions,
   checkError,
   checkMetadata,
-  checkOptions,
+  checkRestoreOptions,
   checkRunRecord,
   checkStatusUpdate,
   checkTags,
@@ -61,9 +61,7 @@ export class RunIndexView {
     const run = checkRunRecord(record);
     if (run.runId !== this.runId)
       throw invalidArgument(`the record is of run "${run.runId}", this view is bound to "${this.runId}"`);
-    const { replace = false } = checkOptions<RestoreRunOptions>(opts, ['replace'], 'restoreRun options');
-    if (typeof replace !== 'boolean') throw invalidArgument('replace must be a boolean');
-    return this.#ops.restore(run, replace);
+    return this.#ops.restore(run, checkRestoreOptions(opts).replace);
   }
 
   /** The bound run's record, or `undefined`. @example const run = await runs.in(tx).getRun(); */

@@ -3,8 +3,13 @@ import { checkDatabase, type Database, type Transaction } from '@agentdb/engine'
 import {
   type CreateRunOptions,
   checkCreateOptions,
+  checkDeleteOptions,
+  checkMetadata,
   checkQuery,
+  checkRestoreOptions,
   checkRunRecord,
+  checkStatusUpdate,
+  checkTags,
   type DeleteRunOptions,
   type RestoreRunOptions,
   type RunQuery,
@@ -76,8 +81,12 @@ export class RunIndex {
    * await runs.restoreRun({ runId: 'r1', status: 'completed', createdAt: 1, updatedAt: 2, completedAt: 2, tags: [], metadata: {} });
    */
   async restoreRun(record: RunMetadata, opts?: RestoreRunOptions): Promise<RunMetadata> {
+    // Read and checked once here, not again by each attempt of the transaction.
     const run = checkRunRecord(record);
-    return this.#db.transaction((tx) => this.in(tx, run.runId).restoreRun(run, opts), { runId: run.runId });
+    const checked = checkRestoreOptions(opts);
+    return this.#db.transaction((tx) => this.in(tx, run.runId).restoreRun(run, checked), {
+      runId: run.runId,
+    });
   }
 
   /**
@@ -134,7 +143,9 @@ export class RunIndex {
    */
   async updateStatus(runId: string, status: RunStatus, opts?: UpdateStatusOptions): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).updateStatus(status, opts), { runId });
+    const u = checkStatusUpdate(status, opts);
+    const checked = u.error === undefined ? undefined : { error: u.error };
+    return this.#db.transaction((tx) => this.in(tx, runId).updateStatus(u.status, checked), { runId });
   }
 
   /** Marks a run completed (sets `completedAt`). @example await runs.completeRun('run-1'); */
@@ -186,7 +197,8 @@ export class RunIndex {
    */
   async addTags(runId: string, tags: readonly string[]): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).addTags(tags), { runId });
+    const checked = checkTags(tags);
+    return this.#db.transaction((tx) => this.in(tx, runId).addTags(checked), { runId });
   }
 
   /**
@@ -197,7 +209,8 @@ export class RunIndex {
    */
   async removeTags(runId: string, tags: readonly string[]): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).removeTags(tags), { runId });
+    const checked = checkTags(tags);
+    return this.#db.transaction((tx) => this.in(tx, runId).removeTags(checked), { runId });
   }
 
   /**
@@ -208,7 +221,8 @@ export class RunIndex {
    */
   async updateMetadata(runId: string, metadata: Value): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).updateMetadata(metadata), { runId });
+    const checked = checkMetadata(metadata);
+    return this.#db.transaction((tx) => this.in(tx, runId).updateMetadata(checked), { runId });
   }
 
   /**
@@ -249,6 +263,7 @@ export class RunIndex {
    */
   async deleteRun(runId: string, opts?: DeleteRunOptions): Promise<{ keysDeleted: number }> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).deleteRun(opts), { runId });
+    const checked = checkDeleteOptions(opts);
+    return this.#db.transaction((tx) => this.in(tx, runId).deleteRun(checked), { runId });
   }
 }

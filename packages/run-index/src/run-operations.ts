@@ -11,6 +11,10 @@ import { assertTransition, FINISHED_STATUSES, type RunStatus } from './run-statu
 // by the transaction object: each attempt of a transaction is a new object and starts at zero.
 const pendingCountDelta = new WeakMap<Transaction, number>();
 
+/** Tree walks yield to the event loop every this many runs, so other work goes on during them. */
+const YIELD_EVERY = 64;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function keyIdOf(key: EncodedKey): string {
   return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
 }
@@ -53,11 +57,37 @@ export class RunOperations {
         `run "${run.runId}" already exists; pass { replace: true } to overwrite its record`,
       );
     }
-    if (run.parentRunId !== undefined && (await this.#tx.get(recordKey(run.parentRunId))) === undefined) {
-      throw new AgentDBError('NOT_FOUND', `parent run "${run.parentRunId}" does not exist in the run index`);
-    }
+    if (run.parentRunId !== undefined) await this.#checkParent(run.runId, run.parentRunId);
     this.#write(old, run);
     return run;
+  }
+
+  /**
+   * A run may only hang under a parent that exists and is neither itself nor one of its descendants:
+   * walks up from `parentId` (reads tracked, so a concurrent re-parenting conflicts) and refuses
+   * (`INVALID_ARGUMENT`) if it meets `runId`. A cycle already damaged into the stored tree above the
+   * parent ends the walk instead of looping.
+   */
+  async #checkParent(runId: string, parentId: string): Promise<void> {
+    if (parentId === runId) {
+      throw new AgentDBError('INVALID_ARGUMENT', `run "${runId}" cannot be its own parent`);
+    }
+    const parent = await this.get(parentId);
+    if (parent === undefined) {
+      throw new AgentDBError('NOT_FOUND', `parent run "${parentId}" does not exist in the run index`);
+    }
+    const seen = new Set<string>([parentId]);
+    for (let up = parent.parentRunId; up !== undefined && !seen.has(up); ) {
+      if (up === runId) {
+        throw new AgentDBError(
+          'INVALID_ARGUMENT',
+          `run "${parentId}" is a descendant of "${runId}", so it cannot be its parent: the run tree would have a cycle`,
+        );
+      }
+      seen.add(up);
+      if (seen.size % YIELD_EVERY === 0) await yieldToEventLoop();
+      up = (await this.get(up))?.parentRunId;
+    }
   }
 
   /**
@@ -184,18 +214,27 @@ export class RunOperations {
    * each run's `runRange`, all in this transaction. NOT_FOUND when there is nothing at all to delete.
    */
   async delete(runId: string, recursive: boolean): Promise<{ keysDeleted: number }> {
-    const children = await this.#childIds(runId, recursive ? undefined : 1);
+    // A run listed as its own child exists only in a damaged tree; it is not a reason to refuse.
+    const children = (await this.#childIds(runId, recursive ? undefined : 2)).filter((id) => id !== runId);
     if (children.length > 0 && !recursive) {
       throw new AgentDBError(
         'INVALID_ARGUMENT',
         `run "${runId}" has child runs (e.g. "${children[0]}"): delete them first or pass { recursive: true }`,
       );
     }
-    // Breadth-first over the parent index; parents always exist before children, so there are no cycles.
+    // Breadth-first over the parent index. restoreRun refuses cycles, but a tree damaged on disk may
+    // still hold one: the visited set ends the walk, and it yields to the event loop as it goes, so
+    // even a huge or damaged tree cannot hang the process.
     const doomed = [runId];
+    const seen = new Set(doomed);
     if (recursive) {
       for (let i = 0; i < doomed.length; i++) {
-        doomed.push(...(i === 0 ? children : await this.#childIds(doomed[i]!)));
+        for (const child of i === 0 ? children : await this.#childIds(doomed[i]!)) {
+          if (seen.has(child)) continue;
+          seen.add(child);
+          doomed.push(child);
+        }
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       }
     }
     let keysDeleted = 0;

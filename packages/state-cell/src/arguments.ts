@@ -1,4 +1,4 @@
-import { describe, invalidArgument, validateValue } from '@agentdb/core';
+import { checkOptions, describe, invalidArgument, snapshotValue, type Value } from '@agentdb/core';
 import type { TransitionFn } from './state.js';
 
 /*
@@ -7,9 +7,15 @@ import type { TransitionFn } from './state.js';
  * Run ids and names are checked by the key builders of @agentdb/core (INVALID_ARGUMENT).
  */
 
-/** A cell value must be a storable `Value`. @example checkValue(v, 'value') */
-export function checkValue(value: unknown, name: string): void {
-  validateValue(value, { name });
+/**
+ * A cell value must be a storable `Value`; returns the plain copy to store (read once, so a getter or
+ * proxy cannot make the stored value differ from the checked one).
+ *
+ * @example
+ * const v = checkValue(input, 'value');
+ */
+export function checkValue(value: unknown, name: string): Value {
+  return snapshotValue(value, { name });
 }
 
 /** An expected version is a non-negative safe integer (0 never matches: versions start at 1). */
@@ -34,7 +40,7 @@ function isThenable(v: object): boolean {
  * Checks what a transition closure returned. A promise is refused: the closure is re-run on conflict
  * and must be a pure, synchronous computation (no I/O that could run twice).
  */
-export function checkTransitionOutput<T>(out: unknown): { value: unknown; result: T | undefined } {
+export function checkTransitionOutput<T>(out: unknown): { value: Value; result: T | undefined } {
   if (out === null || typeof out !== 'object' || Array.isArray(out)) {
     throw invalidArgument(`a transition closure must return { value, result? }, got ${describe(out)}`);
   }
@@ -45,10 +51,10 @@ export function checkTransitionOutput<T>(out: unknown): { value: unknown; result
       'a transition closure must be synchronous and pure (it may re-run on conflict); it returned a promise',
     );
   }
-  if (!('value' in out)) {
+  // Read once, and only known fields: a misspelt `reslt` would otherwise silently lose the result.
+  const o = checkOptions(out, ['value', 'result'], 'transition closure result');
+  if (!('value' in o)) {
     throw invalidArgument('a transition closure must return { value, result? }; the value field is missing');
   }
-  const { value, result } = out as { value: unknown; result?: T };
-  checkValue(value, 'value');
-  return { value, result };
+  return { value: checkValue(o.value, 'value'), result: o.result as T | undefined };
 }

@@ -36,7 +36,7 @@ export class StateCellView {
    * await state.in(tx).init('phase', 'planning'); // 1
    */
   async init(name: string, value: Value): Promise<number> {
-    checkValue(value, 'value');
+    const checked = checkValue(value, 'value');
     const current = await this.#current(name);
     if (current !== undefined) {
       throw new AgentDBError(
@@ -44,7 +44,7 @@ export class StateCellView {
         `state cell ${JSON.stringify(name)} of run ${this.#runId} already exists (version ${current.version}); use set or cas to change it`,
       );
     }
-    return (await this.#create(name, value)).version;
+    return (await this.#create(name, checked)).version;
   }
 
   /**
@@ -75,10 +75,10 @@ export class StateCellView {
    * await state.in(tx).set('phase', 'acting'); // 2
    */
   async set(name: string, value: Value): Promise<number> {
-    checkValue(value, 'value');
+    const checked = checkValue(value, 'value');
     const current = await this.#current(name);
-    if (current === undefined) return (await this.#create(name, value)).version;
-    return this.#update(name, current, value).version;
+    if (current === undefined) return (await this.#create(name, checked)).version;
+    return this.#update(name, current, checked).version;
   }
 
   /**
@@ -90,7 +90,7 @@ export class StateCellView {
    */
   async cas(name: string, expectedVersion: number, value: Value): Promise<number> {
     checkExpectedVersion(expectedVersion);
-    checkValue(value, 'value');
+    const checked = checkValue(value, 'value');
     const current = await this.#existing(name);
     if (current.version !== expectedVersion) {
       throw new AgentDBError(
@@ -99,7 +99,7 @@ export class StateCellView {
         { expected: expectedVersion, actual: current.version },
       );
     }
-    return this.#update(name, current, value).version;
+    return this.#update(name, current, checked).version;
   }
 
   /**
@@ -141,7 +141,7 @@ export class StateCellView {
     checkTransitionFn<T>(fn);
     const current = await this.#existing(name);
     const { value, result } = checkTransitionOutput<T>(fn(Object.freeze({ ...current })));
-    const written = this.#update(name, current, value as Value);
+    const written = this.#update(name, current, value);
     return { result, version: written.version, value: written.value };
   }
 
@@ -158,16 +158,14 @@ export class StateCellView {
     initial: Value,
     fn: TransitionFn<T>,
   ): Promise<TransitionOutcome<T>> {
-    checkValue(initial, 'initial');
+    const checkedInitial = checkValue(initial, 'initial');
     checkTransitionFn<T>(fn);
     const current = await this.#current(name);
-    const base = current ?? { value: initial, version: 0, updatedAt: readClock(this.#clock) };
+    const base = current ?? { value: checkedInitial, version: 0, updatedAt: readClock(this.#clock) };
     // The closure gets a frozen copy: whatever it does, the version written is computed from ours.
     const { value, result } = checkTransitionOutput<T>(fn(Object.freeze({ ...base })));
     const written =
-      current === undefined
-        ? await this.#create(name, value as Value)
-        : this.#update(name, current, value as Value);
+      current === undefined ? await this.#create(name, value) : this.#update(name, current, value);
     return { result, version: written.version, value: written.value };
   }
 

@@ -1,4 +1,5 @@
 import type { Value } from '@agentdb/core';
+import { flipping, hostileValues, mapInDisguise } from '@agentdb/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateCell, type StateCellView } from '../src/index.js';
 import { type CellFixture, openCells, rejectsWith, storeContents } from './helpers.js';
@@ -97,6 +98,11 @@ const badOutputs: [string, () => unknown, string][] = [
   ['no value field', () => ({ result: 1 }), 'INVALID_ARGUMENT'],
   ['value undefined', () => ({ value: undefined }), 'INVALID_VALUE'],
   ['value a function', () => ({ value: () => 1 }), 'INVALID_VALUE'],
+  // A misspelt field would otherwise lose the result silently.
+  ['a misspelt result field', () => ({ value: 1, reslt: 2 }), 'INVALID_ARGUMENT'],
+  ['a Map', () => new Map([['value', 1]]), 'INVALID_ARGUMENT'],
+  ['a Map in disguise (no value field of its own)', () => mapInDisguise({ value: 1 }), 'INVALID_ARGUMENT'],
+  ['a value getter: undefined, then 1', () => flipping('value', undefined, 1), 'INVALID_VALUE'],
 ];
 
 const withName = (name: unknown): Call[] => [
@@ -158,6 +164,48 @@ describe.each(['facade', 'view'] as const)('bad input through the %s', (via) => 
   it.each(cases)('%s → %s is refused', async (_what, method, args, code) => {
     await rejectsWith(call(via, method, args), code as 'INVALID_ARGUMENT');
     expect(await storeContents(f.db, [run])).toEqual(before);
+  });
+});
+
+describe('hostile values are read once: refused, or stored exactly as first read', () => {
+  const refusedOnes = hostileValues().filter(([, , outcome]) => 'refused' in outcome);
+  const storedOnes = hostileValues().filter(([, , outcome]) => 'stored' in outcome);
+  const withHostile = (make: () => unknown): Call[] =>
+    withValue(undefined).map(([m, args]) => [m, args.map((a) => (a === undefined ? make() : a))]);
+
+  describe.each(['facade', 'view'] as const)('through the %s', (via) => {
+    it.each(refusedOnes)('%s is refused by every writing method', async (_what, make, outcome) => {
+      for (const [method, args] of withHostile(make)) {
+        await rejectsWith(call(via, method, args), (outcome as { refused: 'INVALID_VALUE' }).refused);
+      }
+      expect(await storeContents(f.db, [run])).toEqual(before);
+    });
+  });
+
+  // Accepted writes commit, so they run on a database of their own (the shared one must stay unchanged).
+  describe('stored ones', () => {
+    let g: CellFixture;
+    beforeAll(async () => {
+      g = await openCells({ durability: 'buffered' });
+    });
+    afterAll(() => g.t.dispose());
+
+    it.each(storedOnes)('%s is stored as read by set, cas and a transition', async (_what, make, outcome) => {
+      const stored = (outcome as { stored: unknown }).stored;
+      await g.state.set(run, 'c', make() as Value);
+      expect((await g.state.read(run, 'c'))?.value).toStrictEqual(stored);
+      const version = (await g.state.read(run, 'c'))!.version;
+      await g.state.cas(run, 'c', version, make() as Value);
+      expect((await g.state.read(run, 'c'))?.value).toStrictEqual(stored);
+      const out = await g.state.transition(run, 'c', () => ({ value: make() as Value }));
+      expect(out.value).toStrictEqual(stored);
+      expect((await g.state.read(run, 'c'))?.value).toStrictEqual(stored);
+    });
+
+    it('a transition result whose value getter flips is stored as first read', async () => {
+      await g.state.transitionOrInit(run, 'flip', 0, () => flipping('value', 7, () => 0) as never);
+      expect((await g.state.read(run, 'flip'))?.value).toBe(7);
+    });
   });
 });
 

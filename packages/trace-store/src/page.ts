@@ -1,4 +1,12 @@
-import { compareKeys, describe, invalidArgument, type KeyRange, keySuccessor } from '@agentdb/core';
+import {
+  checkOptions,
+  checkPositiveInt,
+  compareKeys,
+  describe,
+  invalidArgument,
+  type KeyRange,
+  keySuccessor,
+} from '@agentdb/core';
 import type { Trace } from './trace.js';
 import { type IndexPrefix, indexKey } from './trace-keys.js';
 
@@ -50,23 +58,12 @@ function parseCursor(cursor: unknown): Position {
   return { timestamp, id: m[2]! };
 }
 
-/** Validates page options (unknown keys are refused). */
+/** Validates page options (known names only, read once). */
 export function checkPage(opts: unknown): Page {
   if (opts === undefined) return { limit: Number.POSITIVE_INFINITY, after: undefined };
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`page options must be an object { limit?, after? }, got ${describe(opts)}`);
-  }
-  const o = opts as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== 'limit' && key !== 'after')
-      throw invalidArgument(`unknown page option "${key}" (expected limit, after)`);
-  }
-  const { limit, after } = o;
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) {
-    throw invalidArgument(`limit must be a positive integer, got ${describe(limit)}`);
-  }
+  const { limit, after } = checkOptions(opts, ['limit', 'after'], 'page');
   return {
-    limit: limit ?? Number.POSITIVE_INFINITY,
+    limit: limit === undefined ? Number.POSITIVE_INFINITY : checkPositiveInt(limit, 'limit'),
     after: after === undefined ? undefined : parseCursor(after),
   };
 }

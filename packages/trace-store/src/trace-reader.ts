@@ -53,9 +53,14 @@ export async function readTraces(reads: Reads, runId: string, ids: string[]): Pr
 
 const WHOLE: Page = { limit: Number.POSITIVE_INFINITY, after: undefined };
 
+/** `readTree` yields to the event loop every this many traces. */
+const YIELD_EVERY = 256;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Rebuilds the tree under `rootId` breadth-first with an explicit queue — no recursion, so any depth
- * and fan-out work. Each node costs one read of its child index plus one read per child.
+ * and fan-out work; a visited set ends the walk on a cycle damaged into the stored links, and it
+ * yields to the event loop as it goes. Each node costs one read of its child index plus one read per child.
  */
 export async function readTree(reads: Reads, runId: string, rootId: string): Promise<TraceTree | undefined> {
   const [root] = await readTraces(reads, runId, [rootId]);
@@ -65,6 +70,8 @@ export async function readTree(reads: Reads, runId: string, rootId: string): Pro
   // Ids are never reused, so a parent link cannot form a cycle; the set guards against damaged data.
   const seen = new Set<string>([root.id]);
   for (let i = 0; i < queue.length; i++) {
+    // A big tree is many reads that each settle at once: let timers and I/O run now and then.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const node = queue[i]!;
     for (const child of await readIndex(reads, runId, [BY_PARENT, node.trace.id], WHOLE)) {
       if (seen.has(child.id)) continue;

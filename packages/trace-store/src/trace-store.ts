@@ -12,6 +12,7 @@ import {
 import { bindView, checkDatabase, type Database, type Transaction } from '@agentdb/engine';
 import { checkPage, type PageOptions } from './page.js';
 import {
+  type CheckedRecord,
   checkRecordOptions,
   type RecordChildOptions,
   type RecordOptions,
@@ -71,20 +72,24 @@ export class TraceStoreView {
   }
 
   async #record(traceTypeInput: unknown, opts: unknown, childOf: string | undefined): Promise<string> {
+    // Every check happens first, on a copy read once — before the first write, and before the facade's
+    // transaction, whose retries would otherwise read the caller's objects again. A caller that catches
+    // the error inside its own transaction and commits anyway still writes nothing of this trace.
+    const traceType = validateTraceType(traceTypeInput);
+    const checked = checkRecordOptions(opts, childOf === undefined);
     if (this.#tx === undefined) {
-      // The facade: one transaction, running exactly the view code below.
       return this.#db.transaction(
-        (tx) => new TraceStoreView(this.#db, this.runId, tx).#record(traceTypeInput, opts, childOf),
+        (tx) => new TraceStoreView(this.#db, this.runId, tx).#write(traceType, checked, childOf),
         { runId: this.runId },
       );
     }
-    // Every check happens before the first write, so a caller that catches the error inside its own
-    // transaction and commits anyway still writes nothing of this trace.
-    const traceType = validateTraceType(traceTypeInput);
-    const checked = checkRecordOptions(opts, childOf === undefined);
+    return this.#write(traceType, checked, childOf);
+  }
+
+  async #write(traceType: TraceType, checked: CheckedRecord, childOf: string | undefined): Promise<string> {
     const { id: givenId, tags, metadata } = checked;
     const parentId = childOf ?? checked.parentId;
-    const tx = this.#tx;
+    const tx = this.#tx!;
     const runId = this.runId;
     const id = givenId ?? newId();
     const key = recordKey(runId, id);

@@ -1,10 +1,12 @@
 import {
   type AgentDBError,
+  closestName,
   describe,
   invalidArgument,
+  plainCopy,
+  snapshotValue,
   type Value,
   validateKeyString,
-  validateValue,
 } from '@agentdb/core';
 
 /**
@@ -94,51 +96,53 @@ function bad(field: string, problem: string): AgentDBError {
   return invalidArgument(`traceType.${field} ${problem}`);
 }
 
-function checkField(field: string, spec: FieldSpec, v: unknown): void {
+/** Checks one field and returns what to store: a snapshot for `Value` fields, a copy for string lists. */
+function checkField(field: string, spec: FieldSpec, v: unknown): unknown {
   switch (spec.kind) {
     case 'name':
       if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
       // The name may become an index key part (custom traces), so it obeys the key string rules.
       validateKeyString(v, `traceType.${field}`);
-      return;
+      return v;
     case 'label':
       if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
       if (v.length === 0) throw bad(field, 'must not be empty');
-      return;
+      return v;
     case 'text':
       if (typeof v !== 'string') throw bad(field, `must be a string, got ${describe(v)}`);
-      return;
-    case 'strings':
+      return v;
+    case 'strings': {
       if (!Array.isArray(v)) throw bad(field, `must be an array of strings, got ${describe(v)}`);
+      const out: string[] = [];
       for (let i = 0; i < v.length; i++) {
         // `i in v` also catches holes of sparse arrays, which would read as undefined.
-        if (!(i in v) || typeof v[i] !== 'string') {
-          throw bad(`${field}[${i}]`, `must be a string, got ${describe(v[i])}`);
-        }
+        const s: unknown = i in v ? v[i] : undefined;
+        if (typeof s !== 'string') throw bad(`${field}[${i}]`, `must be a string, got ${describe(s)}`);
+        out.push(s);
       }
-      return;
+      return out;
+    }
     case 'value':
       // Unstorable content inside a Value field is INVALID_VALUE naming its path, like every Value.
-      validateValue(v, { name: `traceType.${field}` });
-      return;
+      return snapshotValue(v, { name: `traceType.${field}` });
     case 'duration':
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
         throw bad(field, `must be a finite number ≥ 0, got ${describe(v)}`);
       }
-      return;
+      return v;
     case 'count':
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
         throw bad(field, `must be a non-negative integer, got ${describe(v)}`);
       }
-      return;
+      return v;
     case 'unit':
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
         throw bad(field, `must be a number from 0 to 1, got ${describe(v)}`);
       }
-      return;
+      return v;
     case 'boolean':
       if (typeof v !== 'boolean') throw bad(field, `must be a boolean, got ${describe(v)}`);
-      return;
+      return v;
   }
 }
 
@@ -161,7 +165,8 @@ export function validateTraceType(input: unknown): TraceType {
   if (proto !== Object.prototype && proto !== null) {
     throw invalidArgument(`traceType must be a plain object, got ${describe(input)}`);
   }
-  const obj = input as Record<string, unknown>;
+  // One read of every field into a plain copy: a getter or proxy cannot change a field once checked.
+  const obj = plainCopy(input, 'traceType');
   const type = obj.type;
   if (!isBuiltin(type)) {
     throw bad(
@@ -172,7 +177,12 @@ export function validateTraceType(input: unknown): TraceType {
   const fields = VARIANTS[type];
   for (const key of Object.keys(obj)) {
     if (key !== 'type' && !Object.hasOwn(fields, key)) {
-      throw bad(key, `is not a field of a '${type}' trace (fields: ${Object.keys(fields).join(', ')})`);
+      const near = closestName(key, Object.keys(fields));
+      const hint = near === undefined ? '' : `; did you mean "${near}"?`;
+      throw bad(
+        key,
+        `is not a field of a '${type}' trace${hint} (fields: ${Object.keys(fields).join(', ')})`,
+      );
     }
   }
   const out: Record<string, unknown> = { type };
@@ -182,8 +192,7 @@ export function validateTraceType(input: unknown): TraceType {
       if (spec.optional) continue;
       throw bad(field, spec.kind === 'value' ? 'is required (use null for none)' : 'is required');
     }
-    checkField(field, spec, v);
-    out[field] = spec.kind === 'strings' ? [...(v as string[])] : v;
+    out[field] = checkField(field, spec, v);
   }
   if (type === 'custom' && isBuiltin(out.name)) {
     // A custom trace named like a built-in would be indistinguishable in queryByType.

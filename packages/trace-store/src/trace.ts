@@ -1,11 +1,13 @@
 import {
   AgentDBError,
+  checkId,
+  checkOptions,
   describe,
   invalidArgument,
   isValueObject,
+  snapshotValue,
   type Value,
   validateKeyString,
-  validateValue,
 } from '@agentdb/core';
 import type { TraceType } from './trace-type.js';
 
@@ -44,8 +46,6 @@ export type RecordChildOptions = Omit<RecordOptions, 'parentId'>;
 /** Most tags one trace may carry: each is an index entry written with the trace. */
 export const MAX_TAGS = 256;
 
-const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /**
  * Throws `INVALID_ARGUMENT` unless `id` is a valid trace id: 1–64 characters of `[A-Za-z0-9_-]`
  * (the run id alphabet, so ids are URL- and file-name safe and never need escaping).
@@ -54,11 +54,7 @@ const TRACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * validateTraceId('step-1', 'trace id'); // ok
  */
 export function validateTraceId(id: unknown, what: string): asserts id is string {
-  if (typeof id !== 'string' || !TRACE_ID.test(id)) {
-    throw invalidArgument(
-      `${what} ${describe(id)} is invalid: use 1–64 characters from A–Z, a–z, 0–9, "_" and "-"`,
-    );
-  }
+  checkId(id, what);
 }
 
 /** Checks a tag list and returns it without duplicates, in first-occurrence order. */
@@ -69,8 +65,9 @@ export function validateTags(tags: unknown): string[] {
   const seen = new Set<string>();
   for (let i = 0; i < tags.length; i++) {
     if (!(i in tags)) throw invalidArgument(`tags[${i}] must be a string, got undefined`);
-    validateKeyString(tags[i], `tags[${i}]`);
-    seen.add(tags[i]);
+    const tag: unknown = tags[i]; // read once: the tag checked is the tag indexed
+    validateKeyString(tag, `tags[${i}]`);
+    seen.add(tag);
   }
   return [...seen];
 }
@@ -83,33 +80,22 @@ export interface CheckedRecord {
   metadata: Value;
 }
 
-const RECORD_OPTIONS = new Set(['id', 'parentId', 'tags', 'metadata']);
+const RECORD_OPTIONS = ['id', 'parentId', 'tags', 'metadata'] as const;
+const RECORD_CHILD_OPTIONS = ['id', 'tags', 'metadata'] as const;
 
-/** Validates `record` options (unknown keys are refused so a typo like `tag:` is never ignored). */
+/**
+ * Validates `record` options, read once (a plain copy): unknown names are refused with the closest
+ * known one suggested, so a typo like `tag:` is never ignored; `metadata` is snapshotted, so the
+ * metadata stored is the metadata checked.
+ */
 export function checkRecordOptions(opts: unknown, allowParent: boolean): CheckedRecord {
-  if (opts === undefined) return { id: undefined, parentId: undefined, tags: [], metadata: {} };
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw invalidArgument(`record options must be an object, got ${describe(opts)}`);
-  }
-  const o = opts as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!RECORD_OPTIONS.has(key) || (key === 'parentId' && !allowParent)) {
-      const expected = allowParent
-        ? 'id, parentId, tags, metadata'
-        : 'id, tags, metadata (the parent is an argument)';
-      throw invalidArgument(`unknown record option "${key}" (expected ${expected})`);
-    }
-  }
-  if (o.id !== undefined) validateTraceId(o.id, 'trace id');
-  if (o.parentId !== undefined) validateTraceId(o.parentId, 'parent id');
-  const tags = o.tags === undefined ? [] : validateTags(o.tags);
-  const metadata = o.metadata === undefined ? {} : o.metadata;
-  validateValue(metadata, { name: 'metadata' });
+  const o = checkOptions(opts, allowParent ? RECORD_OPTIONS : RECORD_CHILD_OPTIONS, 'record');
+  const parentId = 'parentId' in o ? o.parentId : undefined;
   return {
-    id: o.id as string | undefined,
-    parentId: o.parentId as string | undefined,
-    tags,
-    metadata: metadata as Value,
+    id: o.id === undefined ? undefined : checkId(o.id, 'trace id'),
+    parentId: parentId === undefined ? undefined : checkId(parentId, 'parent id'),
+    tags: o.tags === undefined ? [] : validateTags(o.tags),
+    metadata: o.metadata === undefined ? {} : snapshotValue(o.metadata, { name: 'metadata' }),
   };
 }
 
