@@ -1,18 +1,12 @@
 import { AgentDBError, decodeValue, invalidArgument, type Value } from '@agentdb/core';
 import { BatchClaims } from './claims.js';
 import { LogEntryBuilder, logEntryHeader } from './commit-log.js';
+import type { MutationContext } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
 import type { RawEntry } from './read-view.js';
 import { entryExpiry, entryValue, isExpired } from './stored-entry.js';
-import {
-  type MutationContext,
-  type PendingWrite,
-  pendingDelete,
-  pendingPut,
-  type TxContext,
-  type TxState,
-} from './transaction.js';
+import { type PendingWrite, pendingDelete, pendingPut, type TxContext, type TxState } from './transaction.js';
 import type { WriteScope } from './write-scope.js';
 
 /**

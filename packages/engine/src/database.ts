@@ -19,6 +19,17 @@ import { BatchClaims, CLAIM_AFTER, CLAIM_WAIT_MS, type ClaimTicket, newTicket } 
 import { type CommitOutcome, sweepInScope } from './commit.js';
 import { type CommitRecord, decodeLogEntry, toCommitRecord } from './commit-log.js';
 import { CommitQueue } from './commit-queue.js';
+import {
+  type ChangesOptions,
+  CONTRACT_VERSION,
+  ENGINE,
+  type Engine,
+  type EngineStats,
+  type Entry,
+  type ScanEntry,
+  type ScanOptions,
+  type TransactionOptions,
+} from './contract.js';
 import { checkKey } from './key-bytes.js';
 import { KeyLocks } from './key-locks.js';
 import { OpenScans, type ScanHold } from './open-scans.js';
@@ -26,38 +37,9 @@ import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOpt
 import type { Snapshot } from './snapshot.js';
 import { Storage } from './storage.js';
 import { STORAGE_ACCESS } from './storage-access.js';
-import {
-  checkScan,
-  type Entry,
-  liveEntry,
-  type ScanEntry,
-  type ScanOptions,
-  scanView,
-  Transaction,
-  type TxContext,
-  type TxState,
-} from './transaction.js';
+import { checkScan, liveEntry, scanView, Transaction, type TxContext, type TxState } from './transaction.js';
 import { TtlClock } from './ttl-clock.js';
 import { verifyStorage } from './verify.js';
-
-/** Options of `db.transaction`. */
-export interface TransactionOptions {
-  /** Attempts before `CONFLICT` (default: the database's `retries`, 10). */
-  retries?: number;
-  /** Give up with `TIMEOUT` once this many ms have passed (checked between steps; `fn` is never interrupted). */
-  timeoutMs?: number;
-  /** The run the primitive views bind to by default (`tx.runId`). */
-  runId?: string;
-}
-
-/** Options of `db.changes`. */
-export interface ChangesOptions {
-  /** Yield commits with a version above this. Default: from the oldest retained commit. */
-  since?: number;
-  /** Keep waiting for new commits (a live feed) until `signal` aborts or the database closes. */
-  follow?: boolean;
-  signal?: AbortSignal;
-}
 
 // Known option names, as records over the interfaces' keys so that the lists cannot drift from them.
 const TRANSACTION_OPTIONS: Record<keyof TransactionOptions, true> = {
@@ -69,44 +51,18 @@ const TRANSACTION_OPTION_NAMES = Object.keys(TRANSACTION_OPTIONS) as (keyof Tran
 const CHANGES_OPTIONS: Record<keyof ChangesOptions, true> = { since: true, follow: true, signal: true };
 const CHANGES_OPTION_NAMES = Object.keys(CHANGES_OPTIONS) as (keyof ChangesOptions)[];
 
-/** Counters for operators. */
-export interface EngineStats {
-  /** Commits made by this process (read-only transactions are not commits). */
-  commits: number;
-  /** Conflicts detected at commit in this process. */
-  conflicts: number;
-  /** Transaction re-runs after a conflict. */
-  retries: number;
+/** The LMDB engine's counters: the contract's, and its own. */
+export interface DatabaseStats extends EngineStats {
   /** Attempts that waited because another transaction's claim covered a key they write (claims.ts). */
   claimWaits: number;
-  /** Transactions that ended in an error (user errors, CONFLICT, TIMEOUT …). */
-  aborts: number;
-  /** Expired entries deleted by sweeps in this process. */
-  expiredSwept: number;
   /**
    * Write transactions that LMDB started from an older state than the newest commit, because another
    * process opened the directory during a commit; each was repaired before writing and run again
    * (README, "Durability").
    */
   staleStarts: number;
-  /** The latest commit version in the database (all processes). */
-  version: number;
-  /** Retained commit-log records. */
-  logLength: number;
-  /** Highest commit version trimmed from the log by retention (0: the log is complete). */
-  logTrimmedThrough: number;
-  /** Data entries stored (expired-but-unswept included). */
-  entries: number;
-  /** Size of the data file in bytes (LMDB reuses free pages; it does not shrink). */
-  sizeBytes: number;
-  /**
-   * Entries read by this process through `get`/`getEntry`/`getMany`/`scan` (in and out of
-   * transactions), counting every entry a scan pulls. Tests use it to prove a query costs O(results).
-   */
-  reads: number;
-  /** Open snapshots (transactions and scans in progress). */
-  openSnapshots: number;
   durability: Durability;
+  /** The database directory (the same as `location`). */
   path: string;
 }
 
@@ -152,7 +108,7 @@ function timeoutError(): AgentDBError {
  * });
  * await db.close();
  */
-export class Database {
+export class Database implements Engine {
   readonly #opts: ResolvedOptions;
   readonly #storage: Storage;
   readonly #locks = new KeyLocks();
@@ -215,6 +171,16 @@ export class Database {
   /** @internal The storage under `db`, for the fault-injection helpers of testing.ts. */
   static [STORAGE_ACCESS](db: Database): Storage {
     return db.#storage;
+  }
+
+  /** Brand of the engine contract (contract.ts): what `isEngine` checks. */
+  get [ENGINE](): typeof CONTRACT_VERSION {
+    return CONTRACT_VERSION;
+  }
+
+  /** Where the data lives: the database directory. @example console.log(db.location) */
+  get location(): string {
+    return this.#storage.path;
   }
 
   /** The directory holding the database (a temporary one in memory mode). @example db.path */
@@ -685,7 +651,7 @@ export class Database {
    * @example
    * const { commits, conflicts, logLength, sizeBytes } = db.stats();
    */
-  stats(): EngineStats {
+  stats(): DatabaseStats {
     this.#assertOpen();
     return {
       ...this.#stats,
@@ -699,6 +665,7 @@ export class Database {
       openSnapshots: this.#snapshots.size,
       durability: this.#opts.durability,
       path: this.#storage.path,
+      location: this.#storage.path,
     };
   }
 

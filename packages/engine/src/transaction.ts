@@ -15,57 +15,22 @@ import {
 } from '@agentdb/core';
 import type { ClaimTicket } from './claims.js';
 import type { CommitOutcome } from './commit.js';
+import {
+  CONTRACT_VERSION,
+  ENGINE_TRANSACTION,
+  type EngineTransaction,
+  type Entry,
+  type MutationContext,
+  type MutationFn,
+  type PutOptions,
+  type ScanEntry,
+  type ScanOptions,
+} from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
 import type { ReadView } from './read-view.js';
 import type { Snapshot } from './snapshot.js';
 import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
-
-/** A value with its entry version (the commit version that wrote it) and expiry. */
-export interface Entry {
-  value: Value;
-  /** The commit version that wrote it; 0 for a write buffered in this transaction. */
-  version: number;
-  expiresAt?: number;
-}
-
-/** One result of a scan. */
-export interface ScanEntry {
-  key: EncodedKey;
-  value: Value;
-  version: number;
-}
-
-export interface ScanOptions {
-  limit?: number;
-  reverse?: boolean;
-  /**
-   * Also return entries whose TTL has passed but which the sweeper has not removed yet. For
-   * maintenance that must see every stored key (deleting a whole run); normal reads leave it off.
-   */
-  includeExpired?: boolean;
-}
-
-export interface PutOptions {
-  /** Time to live in milliseconds (> 0). Expired entries read as absent at once. */
-  ttlMs?: number;
-}
-
-/** What a commit-time mutation function may do besides returning its key's new value. */
-export interface MutationContext {
-  /** Reads a key at commit time (latest committed, plus earlier writes of this commit). */
-  get(key: EncodedKey): Value | undefined;
-  /** Writes another key in the same commit. */
-  put(key: EncodedKey, value: Value, opts?: PutOptions): void;
-  /** Deletes another key in the same commit. */
-  delete(key: EncodedKey): void;
-}
-
-/** A commit-time mutation: pure, synchronous, run on the latest committed value. */
-export type MutationFn<R> = (
-  current: Value | undefined,
-  ctx: MutationContext,
-) => { value: Value | undefined; result: R };
 
 /** A buffered write; `stored === null` is a delete. */
 export interface PendingWrite {
@@ -242,7 +207,7 @@ export function* scanView(
  * writes; writes are buffered until commit; commit checks that nothing read or scanned has changed.
  * Only valid while its function runs.
  */
-export class Transaction {
+export class Transaction implements EngineTransaction {
   /** The run the primitive views bind to by default. */
   readonly runId: string | undefined;
   readonly #ctx: TxContext;
@@ -269,6 +234,11 @@ export class Transaction {
   #snap(): Snapshot {
     this.#snapshot ??= this.#ctx.snapshot();
     return this.#snapshot;
+  }
+
+  /** Brand of the engine contract (contract.ts): what `isEngineTransaction` checks. */
+  get [ENGINE_TRANSACTION](): typeof CONTRACT_VERSION {
+    return CONTRACT_VERSION;
   }
 
   /** The database's clock (ms since the epoch), for timestamps written in this transaction. @example const now = tx.clock() */
