@@ -1,5 +1,5 @@
 import { AgentDBError, encodeValue, invalidArgument, readClock, type Value } from '@agentdb/core';
-import type { Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
+import type { Engine, EngineTransaction, MutationHandle, ReadSource } from '@agentdb/engine';
 import { QueueFullError } from './queue-full-error.js';
 import { allMessagesRange, headKey, messageKey, messageRange, tailKey, tailsRange } from './queue-keys.js';
 import {
@@ -16,7 +16,7 @@ import { checkTakeOptions, validateQueueName } from './validate.js';
 
 /** What a view is bound to: a transaction (tracked reads, send/receive) or none (the facade's snapshot reads). */
 export interface ViewBinding {
-  tx: Transaction | undefined;
+  tx: EngineTransaction | undefined;
   runId: string;
 }
 
@@ -35,16 +35,16 @@ export interface ViewBinding {
 export class MessageQueueView {
   /** The run this view reads and writes. */
   readonly runId: string;
-  readonly #db: Database;
+  readonly #db: Engine;
   readonly #capacity: number;
-  readonly #tx: Transaction | undefined;
+  readonly #tx: EngineTransaction | undefined;
   readonly #reader: ReadSource;
 
   /**
    * @internal Use `queue.in(tx, runId?)`. `binding` is already checked: a transaction from `bindView`,
    * or none for the facade's snapshot reads with a validated run id.
    */
-  constructor(db: Database, capacity: number, binding: ViewBinding) {
+  constructor(db: Engine, capacity: number, binding: ViewBinding) {
     this.#db = db;
     this.#capacity = capacity;
     this.#tx = binding.tx;
@@ -52,7 +52,7 @@ export class MessageQueueView {
     this.runId = binding.runId;
   }
 
-  #transaction(method: string): Transaction {
+  #transaction(method: string): EngineTransaction {
     if (this.#tx === undefined)
       throw invalidArgument(`${method} needs a transaction view: queue.in(tx, runId)`);
     return this.#tx;
@@ -141,7 +141,7 @@ export class MessageQueueView {
    * unfinished `tx.scan` keeps its LMDB read transaction (see README, "Engine notes").
    */
   async #oldest(
-    tx: Transaction,
+    tx: EngineTransaction,
     queue: string,
     max: number,
   ): Promise<{ head: number; taken: { key: Uint8Array; message: QueuedMessage }[] }> {

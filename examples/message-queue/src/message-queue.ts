@@ -2,9 +2,9 @@ import { type Value, validateRunId } from '@agentdb/core';
 import {
   bindView,
   checkDatabase,
-  type Database,
+  type Engine,
+  type EngineTransaction,
   type MutationHandle,
-  type Transaction,
 } from '@agentdb/engine';
 import { MessageQueueView } from './message-queue-view.js';
 import type { MessageQueueOptions, QueuedMessage, TakeOptions } from './queued-message.js';
@@ -22,14 +22,14 @@ import { checkQueueOptions } from './validate.js';
  * const [job] = await queue.receive('run-1', 'jobs'); // { sequence: 0, message: { url: … }, sentAt }
  */
 export class MessageQueue {
-  readonly #db: Database;
+  readonly #db: Engine;
   readonly #capacity: number;
 
   /**
    * @example
    * const queue = new MessageQueue(await Database.open({ path: './agent-data' }), { capacity: 1_000 });
    */
-  constructor(db: Database, opts?: MessageQueueOptions) {
+  constructor(db: Engine, opts?: MessageQueueOptions) {
     checkDatabase(db, 'MessageQueue');
     this.#capacity = checkQueueOptions(opts);
     this.#db = db;
@@ -57,7 +57,7 @@ export class MessageQueue {
    * }, { runId: 'run-1' }); // both or neither
    * await seq;
    */
-  in(tx: Transaction, runId?: string): MessageQueueView {
+  in(tx: EngineTransaction, runId?: string): MessageQueueView {
     return new MessageQueueView(this.#db, this.#capacity, bindView(tx, runId, 'queue'));
   }
 

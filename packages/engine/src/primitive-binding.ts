@@ -1,22 +1,22 @@
 import { describe, invalidArgument, validateRunId } from '@agentdb/core';
-import { Database } from './database.js';
-import { Transaction } from './transaction.js';
+import { type Engine, type EngineTransaction, isEngine, isEngineTransaction } from './contract.js';
 
 /**
- * The argument checks every primitive facade shares, written once: a facade wraps a `Database`,
- * and a transaction view binds one `Transaction` to one run.
+ * The argument checks every primitive facade shares, written once: a facade wraps an engine (any
+ * engine of the contract: LMDB, Postgres), and a transaction view binds one engine transaction to one
+ * run. Both are brand checks (contract.ts), not `instanceof` on one class.
  */
 
 /**
- * Throws `INVALID_ARGUMENT` unless `db` is an open-able engine `Database`.
+ * Throws `INVALID_ARGUMENT` unless `db` is an engine implementing the engine contract.
  *
  * @example
- * constructor(db: Database) { checkDatabase(db, 'KVStore'); this.#db = db; }
+ * constructor(db: Engine) { checkDatabase(db, 'KVStore'); this.#db = db; }
  */
-export function checkDatabase(db: unknown, primitive: string): asserts db is Database {
-  if (!(db instanceof Database)) {
+export function checkDatabase(db: unknown, primitive: string): asserts db is Engine {
+  if (!isEngine(db)) {
     throw invalidArgument(
-      `new ${primitive}(db) needs a Database from @agentdb/engine (Database.open), got ${describe(db)}`,
+      `new ${primitive}(db) needs an AgentDB engine (Database.open from @agentdb/engine, or PostgresDatabase.open from @agentdb/postgres), got ${describe(db)}`,
     );
   }
 }
@@ -26,14 +26,14 @@ export function checkDatabase(db: unknown, primitive: string): asserts db is Dat
  * caller's function, and `runId`, or else the run the transaction was opened for.
  *
  * @example
- * in(tx: Transaction, runId?: string) { const b = bindView(tx, runId, 'kv'); return new KVView(b.tx, b.runId); }
+ * in(tx: EngineTransaction, runId?: string) { const b = bindView(tx, runId, 'kv'); return new KVView(b.tx, b.runId); }
  */
 export function bindView(
   tx: unknown,
   runId: string | undefined,
   view: string,
-): { tx: Transaction; runId: string } {
-  if (!(tx instanceof Transaction)) {
+): { tx: EngineTransaction; runId: string } {
+  if (!isEngineTransaction(tx)) {
     throw invalidArgument(
       `${view}.in(tx) needs the transaction object that db.transaction passes to your function, got ${describe(tx)}`,
     );

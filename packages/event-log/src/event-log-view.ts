@@ -9,7 +9,7 @@ import {
   readClock,
   type Value,
 } from '@agentdb/core';
-import type { CommitRecord, Database, MutationHandle, ReadSource, Transaction } from '@agentdb/engine';
+import type { CommitRecord, Engine, EngineTransaction, MutationHandle, ReadSource } from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { eventRange, metaKey, SEQUENCE_LIMIT, typeIndexKey, typeIndexRange } from './event-keys.js';
 import { eventRecord, metaRecord, parseEventRecord, parseMeta, toEvent } from './event-record.js';
@@ -19,7 +19,7 @@ import { verifyChain } from './verify-chain.js';
 
 /** What a view is bound to: a transaction (tracked reads, appends) or none (the facade's snapshot reads). */
 export interface ViewBinding {
-  tx: Transaction | undefined;
+  tx: EngineTransaction | undefined;
   runId: string;
 }
 
@@ -44,15 +44,15 @@ function eventAt(value: Value, sequence: number): Event {
 export class EventLogView {
   /** The run this view reads and appends to. */
   readonly runId: string;
-  readonly #db: Database;
-  readonly #tx: Transaction | undefined;
+  readonly #db: Engine;
+  readonly #tx: EngineTransaction | undefined;
   readonly #reader: ReadSource;
 
   /**
    * @internal Use `events.in(tx, runId?)`. `binding` is already checked: a transaction from `bindView`,
    * or none for the facade's snapshot reads with a validated run id.
    */
-  constructor(db: Database, binding: ViewBinding) {
+  constructor(db: Engine, binding: ViewBinding) {
     this.#db = db;
     this.#tx = binding.tx;
     this.#reader = binding.tx ?? db;

@@ -2,9 +2,9 @@ import { type Value, validateRunId } from '@agentdb/core';
 import {
   bindView,
   checkDatabase,
-  type Database,
+  type Engine,
+  type EngineTransaction,
   type MutationHandle,
-  type Transaction,
 } from '@agentdb/engine';
 import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 import { EventLogView } from './event-log-view.js';
@@ -21,13 +21,13 @@ import { EventLogView } from './event-log-view.js';
  * (await events.verifyChain('run-1')).valid; // true
  */
 export class EventLog {
-  readonly #db: Database;
+  readonly #db: Engine;
 
   /**
    * @example
    * const events = new EventLog(await Database.open({ path: './agent-data' }));
    */
-  constructor(db: Database) {
+  constructor(db: Engine) {
     checkDatabase(db, 'EventLog');
     this.#db = db;
   }
@@ -44,7 +44,7 @@ export class EventLog {
    * }, { runId: 'run-1' }); // both or neither
    * const event = await pending;
    */
-  in(tx: Transaction, runId?: string): EventLogView {
+  in(tx: EngineTransaction, runId?: string): EventLogView {
     return new EventLogView(this.#db, bindView(tx, runId, 'events'));
   }
 

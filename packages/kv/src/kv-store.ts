@@ -1,5 +1,5 @@
 import { type Value, validateRunId } from '@agentdb/core';
-import { checkDatabase, type Database, type Transaction } from '@agentdb/engine';
+import { checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
 import { KVView } from './kv-view.js';
 import type { ListOptions, PutOptions } from './options.js';
 import { type KVEntry, readExists, readMany, readPage, readValue } from './reads.js';
@@ -16,13 +16,13 @@ import { type KVEntry, readExists, readMany, readPage, readValue } from './reads
  * await kv.get('run-1', 'plan'); // ['search', 'answer']
  */
 export class KVStore {
-  readonly #db: Database;
+  readonly #db: Engine;
 
   /**
    * @example
    * const kv = new KVStore(await Database.open({ path: './agent-data' }));
    */
-  constructor(db: Database) {
+  constructor(db: Engine) {
     checkDatabase(db, 'KVStore');
     this.#db = db;
   }
@@ -37,7 +37,7 @@ export class KVStore {
    *   await kv.in(tx).put('b', 2);
    * }, { runId: 'run-1' }); // both or neither
    */
-  in(tx: Transaction, runId?: string): KVView {
+  in(tx: EngineTransaction, runId?: string): KVView {
     return new KVView(tx, runId);
   }
 

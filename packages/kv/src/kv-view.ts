@@ -1,5 +1,5 @@
 import { Key, type Value } from '@agentdb/core';
-import { bindView, type Transaction } from '@agentdb/engine';
+import { bindView, type EngineTransaction } from '@agentdb/engine';
 import { checkPutOptions, type ListOptions, type PutOptions } from './options.js';
 import { type KVEntry, type KVSource, readExists, readMany, readPage, readValue } from './reads.js';
 
@@ -11,7 +11,7 @@ import { type KVEntry, type KVSource, readExists, readMany, readPage, readValue 
 export class KVView {
   /** The run this view reads and writes. */
   readonly runId: string;
-  readonly #tx: Transaction;
+  readonly #tx: EngineTransaction;
   readonly #src: KVSource;
 
   /** @internal Use `kv.in(tx, runId?)`. */

@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   type AgentDB,
-  type Database,
   decodeKey,
   describe,
   type EncodedKey,
+  type Engine,
+  type EngineTransaction,
   invalidArgument,
   isAgentDBError,
-  type Transaction,
 } from '@agentdb/primitives';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
@@ -98,7 +98,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
    * @example
    * const saver = new AgentDBSaver(await AgentDB.open({ path: './agent-data' }));
    */
-  constructor(db: AgentDB | Database, options: AgentDBSaverOptions = {}) {
+  constructor(db: AgentDB | Engine, options: AgentDBSaverOptions = {}) {
     super(options.serde);
     this.db = agentDBOf(db, 'AgentDBSaver');
   }
@@ -324,7 +324,12 @@ export class AgentDBSaver extends BaseCheckpointSaver {
   }
 
   /** Loads one stored checkpoint as LangGraph's tuple: channel values from blobs, writes in order. */
-  async #tuple(tx: Transaction, threadId: string, runId: string, at: Located): Promise<CheckpointTuple> {
+  async #tuple(
+    tx: EngineTransaction,
+    threadId: string,
+    runId: string,
+    at: Located,
+  ): Promise<CheckpointTuple> {
     const { ns, id, record } = at;
     const checkpoint = (await loadTyped(this.serde, record.checkpoint)) as Checkpoint;
     checkpoint.channel_versions ??= {};
@@ -350,7 +355,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
   }
 
   async #channelValues(
-    tx: Transaction,
+    tx: EngineTransaction,
     runId: string,
     ns: string,
     versions: ChannelVersions,
@@ -372,7 +377,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
    * keeps them in `channel_values`. As LangGraph's savers do, reading such a checkpoint moves them over.
    */
   async #migratePendingSends(
-    tx: Transaction,
+    tx: EngineTransaction,
     runId: string,
     ns: string,
     parentId: string,
@@ -410,7 +415,7 @@ function locate(key: EncodedKey, value: Parameters<typeof parseCheckpoint>[0]): 
 
 /** A checkpoint's pending writes in `writesSortKey` order: `(taskPath, taskId, idx)`. */
 async function readWrites(
-  tx: Transaction,
+  tx: EngineTransaction,
   runId: string,
   ns: string,
   id: string,

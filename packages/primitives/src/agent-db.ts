@@ -1,5 +1,12 @@
 import { checkOptions, invalidArgument, validateRunId } from '@agentdb/core';
-import { Database, type DatabaseOptions, type Transaction, type TransactionOptions } from '@agentdb/engine';
+import {
+  checkDatabase,
+  Database,
+  type DatabaseOptions,
+  type Engine,
+  type EngineTransaction,
+  type TransactionOptions,
+} from '@agentdb/engine';
 import { EventLog, type EventLogView } from '@agentdb/event-log';
 import { KVStore, type KVView } from '@agentdb/kv';
 import { RunIndex, type RunIndexView } from '@agentdb/run-index';
@@ -33,7 +40,7 @@ export interface AgentTransaction {
    * The engine transaction, for extensions (`Key.of(tag, …)` reads and writes) and for other runs in the
    * same commit. @example await db.kv.in(tx.tx, 'other-run').put('k', 1)
    */
-  readonly tx: Transaction;
+  readonly tx: EngineTransaction;
 }
 
 /**
@@ -49,9 +56,9 @@ export interface AgentTransaction {
  * const event = await pending;
  * await db.close();
  */
-export class AgentDB {
+export class AgentDB<E extends Engine = Engine> {
   /** The engine underneath, for extensions and operations (`verify`, `changes`, `stats`). */
-  readonly engine: Database;
+  readonly engine: E;
   /** Per-run key-value memory with TTL. @example await db.kv.put(runId, 'plan', plan) */
   readonly kv: KVStore;
   /** Per-run hash-chained event logs. @example await db.events.append(runId, 'tool_call', {}) */
@@ -63,10 +70,15 @@ export class AgentDB {
   /** Run lifecycle, queries and cascade delete. @example await db.runs.createRun({ name: 'triage' }) */
   readonly runs: RunIndex;
 
-  /** Wraps an open engine. Prefer `AgentDB.open`. @example const db = new AgentDB(await Database.open()) */
-  constructor(engine: Database) {
-    if (!(engine instanceof Database))
-      throw invalidArgument('AgentDB needs an open Database from @agentdb/engine');
+  /**
+   * Wraps an open engine: any engine of the contract (the LMDB `Database`, `PostgresDatabase` from
+   * `@agentdb/postgres`). `AgentDB.open` opens an LMDB one.
+   *
+   * @example
+   * const db = new AgentDB(await Database.open({ path: './agent-data' }));
+   */
+  constructor(engine: E) {
+    checkDatabase(engine, 'AgentDB');
     this.engine = engine;
     this.kv = new KVStore(engine);
     this.events = new EventLog(engine);
@@ -83,7 +95,7 @@ export class AgentDB {
    * const db = await AgentDB.open({ path: './agent-data' });
    * const scratch = await AgentDB.open();
    */
-  static async open(opts?: DatabaseOptions): Promise<AgentDB> {
+  static async open(opts?: DatabaseOptions): Promise<AgentDB<Database>> {
     return new AgentDB(await Database.open(opts));
   }
 

@@ -1,5 +1,5 @@
 import { AgentDBError, compareKeys, type EncodedKey, keySuccessor } from '@agentdb/core';
-import type { ScanEntry, Transaction } from '@agentdb/engine';
+import type { EngineTransaction, ScanEntry } from '@agentdb/engine';
 import type { RunQuery } from './arguments.js';
 import {
   comparePositions,
@@ -49,14 +49,14 @@ function startKey(prefix: IndexPrefix, bound: Bound | undefined): EncodedKey {
 
 /** A forward cursor over one index that can jump ahead. */
 class IndexCursor {
-  readonly #tx: Transaction;
+  readonly #tx: EngineTransaction;
   readonly #prefix: IndexPrefix;
   readonly #end: EncodedKey;
   #iter: AsyncIterator<ScanEntry> | undefined;
   #current: Position | undefined;
   #exhausted = false;
 
-  constructor(tx: Transaction, prefix: IndexPrefix, createdBefore: number | undefined) {
+  constructor(tx: EngineTransaction, prefix: IndexPrefix, createdBefore: number | undefined) {
     this.#tx = tx;
     this.#prefix = prefix;
     this.#end = createdBefore === undefined ? indexRange(prefix).end : indexKeyAt(prefix, createdBefore);
@@ -120,7 +120,7 @@ function initialBound(q: RunQuery): Bound | undefined {
 }
 
 /** Reads the record an index entry points at; an entry without one is corruption. */
-export async function readIndexedRun(tx: Transaction, runId: string): Promise<RunMetadata> {
+export async function readIndexedRun(tx: EngineTransaction, runId: string): Promise<RunMetadata> {
   const value = await tx.get(recordKey(runId));
   if (value === undefined) {
     throw new AgentDBError('CORRUPTION', `the run index lists "${runId}" but its record is missing`);
@@ -129,7 +129,7 @@ export async function readIndexedRun(tx: Transaction, runId: string): Promise<Ru
 }
 
 /** Runs a checked query in `tx`: matches ordered by (createdAt, runId), at most `q.limit`. */
-export async function queryRunsIn(tx: Transaction, q: RunQuery): Promise<RunMetadata[]> {
+export async function queryRunsIn(tx: EngineTransaction, q: RunQuery): Promise<RunMetadata[]> {
   const limit = q.limit ?? Number.POSITIVE_INFINITY;
   const out: RunMetadata[] = [];
   if (
@@ -165,7 +165,7 @@ export async function queryRunsIn(tx: Transaction, q: RunQuery): Promise<RunMeta
 }
 
 /** Every run id in creation order (reads only the creation-time index). */
-export async function listRunIdsIn(tx: Transaction): Promise<string[]> {
+export async function listRunIdsIn(tx: EngineTransaction): Promise<string[]> {
   const ids: string[] = [];
   for await (const { value } of tx.scan(indexRange(['created']))) ids.push(positionOf(value).runId);
   return ids;

@@ -1,5 +1,5 @@
 import { newId, type Value, validateRunId } from '@agentdb/core';
-import { checkDatabase, type Database, type Transaction } from '@agentdb/engine';
+import { checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
 import {
   type CreateRunOptions,
   checkCreateOptions,
@@ -35,10 +35,10 @@ import type { RunStatus } from './run-status.js';
  * await runs.queryRuns({ status: 'completed', tag: 'prod' });
  */
 export class RunIndex {
-  readonly #db: Database;
+  readonly #db: Engine;
 
   /** @example const runs = new RunIndex(await Database.open({ path: './agent-data' })); */
-  constructor(db: Database) {
+  constructor(db: Engine) {
     checkDatabase(db, 'RunIndex');
     this.#db = db;
   }
@@ -53,7 +53,7 @@ export class RunIndex {
    *   await runs.in(tx).completeRun();
    * }, { runId: 'run-1' }); // both or neither
    */
-  in(tx: Transaction, runId?: string): RunIndexView {
+  in(tx: EngineTransaction, runId?: string): RunIndexView {
     return new RunIndexView(tx, runId, this.#db.clock);
   }
 

@@ -1,5 +1,5 @@
 import { AgentDBError, type Clock, type EncodedKey, readClock, runRange, type Value } from '@agentdb/core';
-import type { Transaction } from '@agentdb/engine';
+import type { EngineTransaction } from '@agentdb/engine';
 import { type CreateRunOptions, checkQuery, type RunQuery } from './arguments.js';
 import { listRunIdsIn, queryRunsIn, readIndexedRun } from './query-runs.js';
 import { COUNT_KEY, indexKeysOf, indexRange, indexValue, positionOf, recordKey } from './run-keys.js';
@@ -9,7 +9,7 @@ import { assertTransition, FINISHED_STATUSES, type RunStatus } from './run-statu
 // Creates and deletes of runs not yet committed, per transaction, so `count()` inside a transaction
 // sees its own writes although the counter itself is only updated at commit (tx.mutate). Keyed weakly
 // by the transaction object: each attempt of a transaction is a new object and starts at zero.
-const pendingCountDelta = new WeakMap<Transaction, number>();
+const pendingCountDelta = new WeakMap<EngineTransaction, number>();
 
 /** Tree walks yield to the event loop every this many runs, so other work goes on during them. */
 const YIELD_EVERY = 64;
@@ -24,10 +24,10 @@ function keyIdOf(key: EncodedKey): string {
  * transaction view both delegate here, so each rule is written once. Arguments arrive checked.
  */
 export class RunOperations {
-  readonly #tx: Transaction;
+  readonly #tx: EngineTransaction;
   readonly #clock: Clock;
 
-  constructor(tx: Transaction, clock: Clock) {
+  constructor(tx: EngineTransaction, clock: Clock) {
     this.#tx = tx;
     this.#clock = clock;
   }

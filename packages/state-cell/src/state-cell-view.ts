@@ -1,5 +1,5 @@
 import { AgentDBError, type Clock, readClock, type Value } from '@agentdb/core';
-import type { Transaction } from '@agentdb/engine';
+import type { EngineTransaction } from '@agentdb/engine';
 import { checkExpectedVersion, checkTransitionFn, checkTransitionOutput, checkValue } from './arguments.js';
 import { cellKey, cellRecord, highWaterKey, parseHighWater } from './cell-layout.js';
 import { cellExists, listCells, readCell } from './cell-reads.js';
@@ -12,12 +12,12 @@ import type { State, TransitionFn, TransitionOutcome } from './state.js';
  * behind even if the caller catches the error and commits.
  */
 export class StateCellView {
-  readonly #tx: Transaction;
+  readonly #tx: EngineTransaction;
   readonly #runId: string;
   readonly #clock: Clock;
 
   /** @internal Use `stateCell.in(tx, runId?)`. */
-  constructor(tx: Transaction, runId: string, clock: Clock) {
+  constructor(tx: EngineTransaction, runId: string, clock: Clock) {
     this.#tx = tx;
     this.#runId = runId;
     this.#clock = clock;

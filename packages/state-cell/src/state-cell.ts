@@ -1,5 +1,5 @@
 import { type Value, validateRunId } from '@agentdb/core';
-import { bindView, checkDatabase, type Database, type Transaction } from '@agentdb/engine';
+import { bindView, checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
 import { cellExists, listCells, readCell } from './cell-reads.js';
 import type { State, TransitionFn, TransitionOutcome } from './state.js';
 import { StateCellView } from './state-cell-view.js';
@@ -16,13 +16,13 @@ import { StateCellView } from './state-cell-view.js';
  * await state.cas('run-1', 'phase', 1, 'acting');     // 2
  */
 export class StateCell {
-  readonly #db: Database;
+  readonly #db: Engine;
 
   /**
    * @example
    * const state = new StateCell(await Database.open({ path: './data' }));
    */
-  constructor(db: Database) {
+  constructor(db: Engine) {
     checkDatabase(db, 'StateCell');
     this.#db = db;
   }
@@ -38,7 +38,7 @@ export class StateCell {
    *   await cells.set('actor', 'agent-7');
    * }, { runId: 'run-1' });
    */
-  in(tx: Transaction, runId?: string): StateCellView {
+  in(tx: EngineTransaction, runId?: string): StateCellView {
     const bound = bindView(tx, runId, 'state');
     return new StateCellView(bound.tx, bound.runId, this.#db.clock);
   }

@@ -9,7 +9,7 @@ import {
   validateKeyString,
   validateRunId,
 } from '@agentdb/core';
-import { bindView, checkDatabase, type Database, type Transaction } from '@agentdb/engine';
+import { bindView, checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
 import { checkPage, type PageOptions } from './page.js';
 import {
   type CheckedRecord,
@@ -29,7 +29,7 @@ import { type TraceType, typeName, validateTraceType } from './trace-type.js';
  * commit-time mutation is invisible until commit). Keyed by the transaction object, so it lives
  * exactly as long as one attempt of one transaction; the facades themselves hold no state.
  */
-const pendingCounts = new WeakMap<Transaction, Map<string, number>>();
+const pendingCounts = new WeakMap<EngineTransaction, Map<string, number>>();
 
 /**
  * The trace store bound to one run: inside a transaction (`traces.in(tx, runId)`) its reads see the
@@ -37,12 +37,12 @@ const pendingCounts = new WeakMap<Transaction, Map<string, number>>();
  */
 export class TraceStoreView {
   readonly runId: string;
-  readonly #db: Database;
+  readonly #db: Engine;
   readonly #reads: Reads;
-  readonly #tx: Transaction | undefined;
+  readonly #tx: EngineTransaction | undefined;
 
   /** @internal Use `traces.in(tx, runId?)`. */
-  constructor(db: Database, runId: string, tx: Transaction | undefined) {
+  constructor(db: Engine, runId: string, tx: EngineTransaction | undefined) {
     this.#db = db;
     this.runId = runId;
     this.#tx = tx;
@@ -267,10 +267,10 @@ function checkTime(ms: unknown, what: string): asserts ms is number {
  * const tree = await traces.getTree(run, root);
  */
 export class TraceStore {
-  readonly #db: Database;
+  readonly #db: Engine;
 
   /** @example const traces = new TraceStore(db); */
-  constructor(db: Database) {
+  constructor(db: Engine) {
     checkDatabase(db, 'TraceStore');
     this.#db = db;
   }
@@ -284,7 +284,7 @@ export class TraceStore {
    *   await kv.in(tx).put('last-trace', id);
    * }, { runId: run });
    */
-  in(tx: Transaction, runId?: string): TraceStoreView {
+  in(tx: EngineTransaction, runId?: string): TraceStoreView {
     const bound = bindView(tx, runId, 'traces');
     return new TraceStoreView(this.#db, bound.runId, bound.tx);
   }

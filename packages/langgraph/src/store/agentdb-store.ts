@@ -1,9 +1,9 @@
 import {
   type AgentDB,
   type AgentTransaction,
-  type Database,
   decodeKey,
   describe,
+  type Engine,
   invalidArgument,
   type KeyRange,
   readClock,
@@ -97,7 +97,7 @@ export class AgentDBStore extends BaseStore {
    * @example
    * const store = new AgentDBStore(await AgentDB.open({ path: './agent-data' }), { ttl: { defaultTtl: 1440 } });
    */
-  constructor(db: AgentDB | Database, options: AgentDBStoreOptions = {}) {
+  constructor(db: AgentDB | Engine, options: AgentDBStoreOptions = {}) {
     super();
     if (options === null || typeof options !== 'object') {
       throw invalidArgument(`AgentDBStore options must be an object, got ${describe(options)}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeKey, type KeyPart, MAX_KEY_STRING_BYTES, TypeTag, type Value } from '@agentdb/core';
-import type { Database } from '@agentdb/engine';
+import type { Engine } from '@agentdb/engine';
 import type { Event, RunMetadata, Trace } from '../../src/index.js';
 
 /**
@@ -17,7 +17,7 @@ import type { Event, RunMetadata, Trace } from '../../src/index.js';
  * type index and metadata (length, head), and the run index's status/created/tag/parent indices and
  * counter. Returns the problems found, each naming the run and the tuple (empty when consistent).
  */
-export async function indexProblems(engine: Database): Promise<string[]> {
+export async function indexProblems(engine: Engine): Promise<string[]> {
   const problems: string[] = [];
   const perRun = new Map<string, RunKeys>();
   const system: { parts: KeyPart[]; value: Value }[] = [];
