@@ -1,11 +1,11 @@
-import { AgentDBError, type Clock, isAgentDBError } from '@agentdb/core';
-import { CommitBatch, commitInScope } from './commit.js';
+import { AgentDBError, isAgentDBError } from '@agentdb/core';
+import { commitInScope } from './commit.js';
+import { CommitBatch } from './commit-batch.js';
 import type { Durability, WalRetention } from './options.js';
 import type { Storage } from './storage.js';
-import type { TxContext, TxState } from './transaction.js';
+import type { CommitOutcome, TxContext, TxState } from './tx-state.js';
 
 export interface CommitQueueOptions {
-  clock: Clock;
   durability: Durability;
   flushIntervalMs: number;
   walRetention: WalRetention;
@@ -23,8 +23,8 @@ export class CommitQueue {
   readonly #opts: CommitQueueOptions;
   readonly #onCommitted: (count: number, lastVersion: number) => void;
   #queue: TxState[] = [];
-  /** The pending batch's promise: every state queued until its callback runs shares it. */
-  #batch: Promise<void> | undefined;
+  /** The pending batch: every state queued until its callback runs shares it (one promise per batch). */
+  #batch: Promise<CommitOutcome[]> | undefined;
   #pending = 0;
   #idle: (() => void)[] = [];
 
@@ -41,15 +41,14 @@ export class CommitQueue {
   }
 
   /**
-   * Queues a transaction's write set. The returned promise is the batch's, shared by every transaction
-   * in it (one promise per batch, not per commit): once it resolves, `state.outcome` holds this
-   * transaction's outcome, durable per the mode. It rejects only when the whole batch failed.
+   * Queues a transaction's write set; resolves to what its batch decided for it (committed — durable
+   * per the mode —, conflict or failed). Rejects only when the whole batch failed to commit.
    */
-  submit(state: TxState): Promise<void> {
+  submit(state: TxState): Promise<CommitOutcome> {
     this.#pending++;
-    this.#queue.push(state);
-    if (this.#queue.length === 1) this.#batch = this.#runBatch();
-    return this.#batch!;
+    const index = this.#queue.push(state) - 1;
+    if (index === 0) this.#batch = this.#runBatch();
+    return this.#batch!.then((outcomes) => outcomes[index]!);
   }
 
   /** Resolves when no submitted commit is still in flight. */
@@ -63,62 +62,46 @@ export class CommitQueue {
     if (this.#pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #runBatch(): Promise<void> {
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+  async #runBatch(): Promise<CommitOutcome[]> {
     let taken: TxState[] | undefined;
-    const fail = (cause: unknown) => {
+    let outcomes: CommitOutcome[];
+    try {
+      outcomes = await this.#storage.write((scope) => {
+        // Take everything queued up to now: later submissions start the next batch.
+        taken = this.#queue;
+        this.#queue = [];
+        const batch = new CommitBatch(scope, this.#ctx.ttlNow());
+        const decided = taken.map((state) => commitInScope(batch, state, this.#ctx));
+        batch.finish(this.#opts.walRetention);
+        return decided;
+      });
+    } catch (cause) {
       // If the callback never ran, the queue still holds exactly this batch's transactions.
       if (taken === undefined) {
         taken = this.#queue;
         this.#queue = [];
       }
-      reject(
-        isAgentDBError(cause)
-          ? cause
-          : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause }),
-      );
       this.#settled(taken.length);
-    };
-    let written: Promise<void>;
-    try {
-      written = this.#storage.write((scope) => {
-        // Take everything queued up to now: later submissions start the next batch.
-        const states = this.#queue;
-        this.#queue = [];
-        taken = states;
-        const batch = new CommitBatch(scope, this.#ctx.ttlNow());
-        for (const state of states) state.outcome = commitInScope(batch, state, this.#ctx);
-        batch.finish(this.#opts.walRetention);
-      });
-    } catch (cause) {
-      fail(cause);
-      return done;
+      throw isAgentDBError(cause)
+        ? cause
+        : new AgentDBError('STORAGE', `commit failed: ${String(cause)}`, { cause });
     }
-    written
-      .then(async () => {
-        const states = taken ?? [];
-        let committed = 0;
-        let last = 0;
-        for (const state of states) {
-          if (state.outcome?.kind === 'committed') {
-            committed++;
-            last = state.outcome.version;
-          }
-        }
-        if (committed > 0) {
-          if (this.#opts.durability === 'strict') await this.#storage.flushed();
-          else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
-          this.#onCommitted(committed, last);
-        }
-        resolve();
-        this.#settled(states.length);
-      })
-      .catch(fail);
-    return done;
+    let committed = 0;
+    let last = 0;
+    for (const o of outcomes) {
+      if (o.kind !== 'committed') continue;
+      committed++;
+      last = o.version;
+    }
+    try {
+      if (committed > 0) {
+        if (this.#opts.durability === 'strict') await this.#storage.flushed();
+        else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
+        this.#onCommitted(committed, last);
+      }
+    } finally {
+      this.#settled(outcomes.length);
+    }
+    return outcomes;
   }
 }

@@ -16,7 +16,7 @@ import { type Engine, type EngineTransaction, isEngine, isEngineTransaction } fr
 export function checkDatabase(db: unknown, primitive: string): asserts db is Engine {
   if (!isEngine(db)) {
     throw invalidArgument(
-      `new ${primitive}(db) needs an AgentDB engine (Database.open from @agentdb/engine, or PostgresDatabase.open from @agentdb/postgres), got ${describe(db)}`,
+      `new ${primitive}(db) needs a Database: an AgentDB engine (Database.open from @agentdb/engine, or PostgresDatabase.open from @agentdb/postgres), got ${describe(db)}`,
     );
   }
 }

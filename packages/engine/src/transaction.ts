@@ -1,26 +1,16 @@
 import {
   type AgentDBError,
   type Clock,
-  checkBoolean,
-  checkOptions,
-  checkPositiveInt,
-  checkPositiveNumber,
-  decodeValue,
   type EncodedKey,
-  type EncodeOptions,
-  encodeValue,
   invalidArgument,
   type KeyRange,
   type Value,
 } from '@agentdb/core';
-import type { ClaimTicket } from './claims.js';
-import type { CommitOutcome } from './commit.js';
 import {
   CONTRACT_VERSION,
   ENGINE_TRANSACTION,
   type EngineTransaction,
   type Entry,
-  type MutationContext,
   type MutationFn,
   type PutOptions,
   type ScanEntry,
@@ -28,179 +18,10 @@ import {
 } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
-import type { ReadView } from './read-view.js';
+import { checkScan, liveEntry } from './scan.js';
 import type { Snapshot } from './snapshot.js';
-import { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
-
-/** A buffered write; `stored === null` is a delete. */
-export interface PendingWrite {
-  /** `keyId(key)`, computed once: the identity the write set and the commit's staging area use. */
-  id: string;
-  key: Buffer;
-  stored: Uint8Array | null;
-  expiresAt?: number;
-  /** The decoded value, when the writer has it (commit-time mutations), to spare later decodes. */
-  value?: Value;
-  /** The commit version that wrote it: 0 until a commit batch applies it (commit.ts). */
-  version: number;
-}
-
-/** What one scan observed in the snapshot, re-checked at commit (phantom protection). */
-export interface ScanObservation {
-  start: Uint8Array;
-  end: Uint8Array;
-  reverse: boolean;
-  /** Raw snapshot entries pulled, in scan order (expired ones included). */
-  seen: { key: Uint8Array; version: number }[];
-  /** The snapshot iterator ran to the end of the range. */
-  complete: boolean;
-}
-
-export interface PendingMutation {
-  key: Buffer;
-  fn: MutationFn<unknown>;
-  handle: MutationHandle<unknown>;
-}
-
-/** Everything a transaction accumulated, handed to the committer. */
-export interface TxState {
-  /** Keys read and the versions seen; created on the first read (blind writers never need it). */
-  reads: Map<string, { key: Buffer; version: number }> | undefined;
-  scans: ScanObservation[];
-  writes: Map<string, PendingWrite>;
-  mutations: PendingMutation[];
-  running: boolean;
-  /** Why the transaction ended before its function did (its deadline): what any later call throws. */
-  ended: Error | undefined;
-  /** Set once the transaction has lost enough attempts to claim what it reads (claims.ts). */
-  ticket: ClaimTicket | undefined;
-  /** What the commit batch decided for this attempt; set before the batch's promise resolves. */
-  outcome: CommitOutcome | undefined;
-}
-
-/** What a transaction needs from its database. */
-export interface TxContext {
-  snapshot(): Snapshot;
-  clock: Clock;
-  /** The time TTL is judged by (ttl-clock.ts). */
-  ttlNow: () => number;
-  /**
-   * `{ maxBytes: maxValueBytes, maxDepth: MAX_STORED_DEPTH }`, built once for every `encodeValue` call. A
-   * primitive checks its caller's value at `MAX_VALUE_DEPTH` and stores it inside its own record, which
-   * adds a level or two, so a stored value may nest up to `MAX_STORED_DEPTH`.
-   */
-  encodeOptions: EncodeOptions;
-  assertWritable(): void;
-}
-
-const PUT_OPTIONS: Record<keyof PutOptions, true> = { ttlMs: true };
-const PUT_OPTION_NAMES = Object.keys(PUT_OPTIONS) as (keyof PutOptions)[];
-
-/**
- * Validates put options (known names only, read once) and returns the absolute expiry. Shared by
- * `put` and commit-time `put`.
- */
-export function expiryOf(opts: PutOptions | undefined, ttlNow: () => number): number | undefined {
-  if (opts === undefined) return undefined;
-  const { ttlMs } = checkOptions(opts, PUT_OPTION_NAMES, 'put');
-  if (ttlMs === undefined) return undefined;
-  return ttlNow() + Math.ceil(checkPositiveNumber(ttlMs, 'ttlMs'));
-}
-
-/**
- * Builds a pending write from user input; every check happens here, before anything is buffered. The
- * value is read once by `encodeValue` (checked and encoded from one plain copy), so what is buffered is
- * exactly what was checked.
- */
-export function pendingPut(
-  key: unknown,
-  value: unknown,
-  opts: PutOptions | undefined,
-  ctx: TxContext,
-): PendingWrite {
-  const k = checkKey(key);
-  const expiresAt = expiryOf(opts, ctx.ttlNow);
-  const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
-  const id = keyId(k);
-  return expiresAt === undefined
-    ? { id, key: k, stored, version: 0 }
-    : { id, key: k, stored, expiresAt, version: 0 };
-}
-
-/** A buffered delete of a checked key. */
-export function pendingDelete(key: Buffer): PendingWrite {
-  return { id: keyId(key), key, stored: null, version: 0 };
-}
-
-/** Decodes a stored entry that is live at `now`, or `undefined`. */
-export function liveEntry(
-  stored: Uint8Array | null | undefined,
-  version: number,
-  now: number,
-): Entry | undefined {
-  if (stored === null || stored === undefined || isExpired(stored, now)) return undefined;
-  const expiresAt = entryExpiry(stored);
-  const value = decodeValue(entryValue(stored));
-  return expiresAt === undefined ? { value, version } : { value, version, expiresAt };
-}
-
-function checkRange(range: unknown): KeyRange {
-  // Each bound is read once: the bounds checked are the bounds scanned.
-  const { start, end }: Partial<Record<keyof KeyRange, unknown>> =
-    range === null || typeof range !== 'object' ? {} : range;
-  if (!(start instanceof Uint8Array) || !(end instanceof Uint8Array)) {
-    throw invalidArgument(
-      'range must be { start: Uint8Array, end: Uint8Array } (use runRange/tagRange from @agentdb/core)',
-    );
-  }
-  return { start, end };
-}
-
-const SCAN_OPTIONS: Record<keyof ScanOptions, true> = { limit: true, reverse: true, includeExpired: true };
-const SCAN_OPTION_NAMES = Object.keys(SCAN_OPTIONS) as (keyof ScanOptions)[];
-const NO_SCAN_OPTIONS = Object.freeze({
-  limit: Number.POSITIVE_INFINITY,
-  reverse: false,
-  includeExpired: false,
-});
-
-/** Validates scan options (known names only, read once). Shared by `tx.scan` and `db.scan`. */
-export function checkScanOptions(opts: ScanOptions | undefined): {
-  limit: number;
-  reverse: boolean;
-  includeExpired: boolean;
-} {
-  if (opts === undefined) return NO_SCAN_OPTIONS;
-  const { limit, reverse, includeExpired } = checkOptions(opts, SCAN_OPTION_NAMES, 'scan');
-  return {
-    limit: limit === undefined ? Number.POSITIVE_INFINITY : checkPositiveInt(limit, 'limit'),
-    reverse: reverse === undefined ? false : checkBoolean(reverse, 'reverse'),
-    includeExpired: includeExpired === undefined ? false : checkBoolean(includeExpired, 'includeExpired'),
-  };
-}
-
-/** Checks a range and options once, for both scan forms. */
-export function checkScan(range: unknown, opts: ScanOptions | undefined) {
-  return { ...checkScanOptions(opts), range: checkRange(range) };
-}
-
-/** Scans a read view without tracking: the read-only form used by `db.scan`. */
-export function* scanView(
-  view: ReadView,
-  range: KeyRange,
-  limit: number,
-  reverse: boolean,
-  now: number,
-): Iterable<ScanEntry> {
-  if (Buffer.compare(range.start, range.end) >= 0) return;
-  let count = 0;
-  for (const e of view.range(range.start, range.end, reverse)) {
-    const live = liveEntry(e.stored, e.version, now);
-    if (live === undefined) continue;
-    yield { key: e.key, value: live.value, version: e.version };
-    if (++count >= limit) return; // never pull an entry past the limit
-  }
-}
+import type { ScanObservation, TxContext, TxState } from './tx-state.js';
+import { pendingDelete, pendingPut } from './write-set.js';
 
 /**
  * An optimistic, serializable transaction: reads see one pinned snapshot plus the transaction's own

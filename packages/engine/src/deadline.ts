@@ -1,0 +1,46 @@
+import { AgentDBError } from '@agentdb/core';
+
+/** Time-keeping for transactions: the `TIMEOUT` error, waits bounded by a deadline, retry backoff. */
+
+/** The error of a transaction past its `timeoutMs`. */
+export function timeoutError(): AgentDBError {
+  return new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
+}
+
+/** Throws `TIMEOUT` once `deadline` (a `performance.now()` time) has passed. */
+export function checkDeadline(deadline: number | undefined): void {
+  if (deadline !== undefined && performance.now() > deadline) throw timeoutError();
+}
+
+/**
+ * `p`, or `TIMEOUT` at the deadline, whichever comes first. If the deadline wins, `abandon` gets what
+ * `p` resolves to later (so a lock acquired too late is handed back).
+ */
+export async function withDeadline<R>(
+  p: Promise<R>,
+  deadline: number | undefined,
+  abandon?: (r: R) => void,
+): Promise<R> {
+  if (deadline === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } catch (error) {
+    if (abandon !== undefined) p.then(abandon, () => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Jittered exponential backoff before attempt `attempt` (at most 100 ms). */
+export function backoff(attempt: number): Promise<void> {
+  return sleep(Math.random() * Math.min(100, 2 ** attempt));
+}

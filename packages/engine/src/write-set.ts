@@ -1,0 +1,49 @@
+import { checkOptions, checkPositiveNumber, encodeValue } from '@agentdb/core';
+import type { PutOptions } from './contract.js';
+import { checkKey, keyId } from './key-bytes.js';
+import { packEntry } from './stored-entry.js';
+import type { PendingWrite, TxContext } from './tx-state.js';
+
+/**
+ * A transaction's buffered writes: building them from user input (every check before anything is
+ * buffered), shared by `tx.put`/`tx.delete` and the puts and deletes of commit-time mutations.
+ */
+
+const PUT_OPTIONS: Record<keyof PutOptions, true> = { ttlMs: true };
+const PUT_OPTION_NAMES = Object.keys(PUT_OPTIONS) as (keyof PutOptions)[];
+
+/**
+ * Validates put options (known names only, read once) and returns the absolute expiry. Shared by
+ * `put` and commit-time `put`.
+ */
+export function expiryOf(opts: PutOptions | undefined, ttlNow: () => number): number | undefined {
+  if (opts === undefined) return undefined;
+  const { ttlMs } = checkOptions(opts, PUT_OPTION_NAMES, 'put');
+  if (ttlMs === undefined) return undefined;
+  return ttlNow() + Math.ceil(checkPositiveNumber(ttlMs, 'ttlMs'));
+}
+
+/**
+ * Builds a pending write from user input; every check happens here, before anything is buffered. The
+ * value is read once by `encodeValue` (checked and encoded from one plain copy), so what is buffered is
+ * exactly what was checked.
+ */
+export function pendingPut(
+  key: unknown,
+  value: unknown,
+  opts: PutOptions | undefined,
+  ctx: TxContext,
+): PendingWrite {
+  const k = checkKey(key);
+  const expiresAt = expiryOf(opts, ctx.ttlNow);
+  const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
+  const id = keyId(k);
+  return expiresAt === undefined
+    ? { id, key: k, stored, version: 0 }
+    : { id, key: k, stored, expiresAt, version: 0 };
+}
+
+/** A buffered delete of a checked key. */
+export function pendingDelete(key: Buffer): PendingWrite {
+  return { id: keyId(key), key, stored: null, version: 0 };
+}
