@@ -24,6 +24,7 @@ import {
 } from './contract.js';
 import { checkKey } from './key-bytes.js';
 import { Lifecycle } from './lifecycle.js';
+import { isReadersFull } from './lmdb-errors.js';
 import { OpenScans, type ScanHold } from './open-scans.js';
 import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
 import { checkScan, liveEntry, scanView } from './scan.js';
@@ -165,7 +166,7 @@ export class Database implements Engine {
   }
 
   #snapshot(): Snapshot {
-    const snap = this.#storage.snapshot();
+    const snap = this.#readers(() => this.#storage.snapshot());
     this.#snapshots.add(snap);
     return {
       get: (key) => snap.get(key),
@@ -175,6 +176,29 @@ export class Database implements Engine {
         snap.release(reason);
       },
     };
+  }
+
+  /**
+   * Runs a read that needs an LMDB reader slot. If the reader table is full, the `db.scan` iterations
+   * of this process that sit paused give theirs up (their next step fails with `STORAGE`, saying why)
+   * and the read is tried once more: a process that dropped scans faster than the garbage collector
+   * found them must not lock every reader of the directory out.
+   */
+  #readers<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      const released = isReadersFull(error)
+        ? this.#scans.endAll(
+            new AgentDBError(
+              'STORAGE',
+              "this scan's snapshot was released because LMDB's reader table was full; finish or break out of scans",
+            ),
+          )
+        : 0;
+      if (released === 0) throw error;
+      return read();
+    }
   }
 
   async #releaseClaims(ticket: ClaimTicket): Promise<void> {
@@ -231,7 +255,8 @@ export class Database implements Engine {
   /** The one read behind `get` and `getEntry` (synchronous: LMDB reads are memory-mapped). */
   #latest(key: EncodedKey): Entry | undefined {
     this.#lifecycle.assertOpen();
-    const raw = this.#storage.readLatest(checkKey(key));
+    const k = checkKey(key);
+    const raw = this.#readers(() => this.#storage.readLatest(k));
     return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, this.#ttl.now());
   }
 

@@ -15,10 +15,12 @@ const CORRUPTION_CODES = new Map<number, string>([
   [-30795, 'MDB_PANIC: LMDB hit a fatal error in this environment'],
 ]);
 
+const READERS_FULL = -30790;
+
 /** What to tell the caller for the storage failures worth a sentence of their own. */
 const STORAGE_ADVICE = new Map<number | string, string>([
   [
-    -30790,
+    READERS_FULL,
     "LMDB's reader table is full (MDB_READERS_FULL): too many read snapshots are open at once. Finish " +
       'or break out of scans and transactions that are still open; readers of crashed processes are ' +
       'freed when a process next opens the directory',
@@ -66,4 +68,9 @@ export async function commitFailure(error: unknown): Promise<unknown> {
     return real;
   }
   return error;
+}
+
+/** True when `error` (an `AgentDBError` from `storageError`) says LMDB's reader table is full. */
+export function isReadersFull(error: unknown): boolean {
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === READERS_FULL;
 }

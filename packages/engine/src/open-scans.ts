@@ -57,9 +57,11 @@ export class OpenScans {
     }
   }
 
-  /** Ends every open iteration (the database is closing). */
-  endAll(reason: AgentDBError): void {
-    for (const hold of [...this.#open]) this.end(hold, reason);
+  /** Ends every open iteration (the database is closing, or LMDB's reader table is full); how many. */
+  endAll(reason: AgentDBError): number {
+    const open = [...this.#open];
+    for (const hold of open) this.end(hold, reason);
+    return open.length;
   }
 
   #releaseIdle(): void {

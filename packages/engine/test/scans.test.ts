@@ -58,25 +58,55 @@ describe('scans that are started and never finished', () => {
     expect(seen).toBe(8);
   });
 
-  it('a full reader table is STORAGE with a message saying what to do, and reads work again once scans end', async () => {
+  it('when the reader table fills, paused scans of this process give up their slots instead of failing reads', async () => {
     t = await openTestDatabase({ scanIdleTimeoutMs: 0 });
+    await t.db.transaction((tx) => {
+      tx.put(key('a'), 1);
+      tx.put(key('b'), 2);
+    });
     const open: AsyncIterator<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const it = t.db.scan(runRange('r'))[Symbol.asyncIterator]();
+      expect((await it.next()).done).toBe(false);
+      open.push(it);
+      await t.db.transaction((tx) => tx.put(key(i), i)); // a new commit, so the next scan pins a new snapshot
+    }
+    expect(await t.db.get(key(199))).toBe(199);
+    await expect(open[0]!.next()).rejects.toMatchObject({
+      code: 'STORAGE',
+      message: expect.stringMatching(/reader table was full/),
+    });
+    for (const it of open) await it.return?.();
+  });
+
+  it('a reader table full of open transactions is STORAGE with a message saying what to do', async () => {
+    t = await openTestDatabase({ scanIdleTimeoutMs: 0 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const holding: Promise<unknown>[] = [];
     let failure: unknown;
     for (let i = 0; i < 200 && failure === undefined; i++) {
-      const it = t.db.scan(runRange('r'))[Symbol.asyncIterator]();
-      try {
-        await it.next();
-        open.push(it);
-        await t.db.transaction((tx) => tx.put(key(i), i)); // a new commit, so the next scan pins a new snapshot
-      } catch (error) {
-        failure = error;
-      }
+      let pinned!: () => void;
+      const reading = new Promise<void>((r) => {
+        pinned = r;
+      });
+      const running = t.db.transaction(async (tx) => {
+        await tx.get(key('x')); // pins a snapshot
+        pinned();
+        await gate;
+      });
+      holding.push(running.catch((error: unknown) => (failure = error)));
+      await Promise.race([reading, running.catch(() => {})]);
+      await t.db.transaction((tx) => tx.put(key(i), i)).catch((error: unknown) => (failure = error));
     }
     expect(failure).toMatchObject({
       code: 'STORAGE',
       message: expect.stringMatching(/reader table is full.*Finish/s),
     });
-    for (const it of open) await it.return?.();
+    release();
+    await Promise.all(holding);
     expect(t.db.stats().openSnapshots).toBe(0);
     await t.db.transaction((tx) => tx.put(key('after'), 1));
     expect(await t.db.get(key('after'))).toBe(1);
