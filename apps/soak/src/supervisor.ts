@@ -44,7 +44,7 @@ export async function supervise(opts: SuperviseOptions): Promise<WorkerReports> 
     errorSamples: [],
     staleStarts: 0,
   };
-  const running = new Map<number, ChildProcess>();
+  const running = new Map<number, { child: ChildProcess; exited: Promise<void> }>();
 
   const start = (w: number) => {
     const child = spawn(process.execPath, [WORKER, opts.dir, `w${w}`, opts.durabilityOf(w)], {
@@ -63,15 +63,25 @@ export async function supervise(opts: SuperviseOptions): Promise<WorkerReports> 
     });
     lines(child.stderr!, (line) => {
       const code = line.startsWith('error ') ? line.split(' ')[1]! : 'OUTPUT';
-      reports.errors[code] = (reports.errors[code] ?? 0) + 1;
-      if (reports.errorSamples.length < 10) reports.errorSamples.push(line.slice(0, 300));
+      noteError(code, line);
     });
-    running.set(w, child);
+    // A worker that ends by itself (not our SIGKILL) crashed: that is an error of the soak.
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        if (signal !== 'SIGKILL')
+          noteError('EXIT', `worker w${w} exited by itself (code ${code}, signal ${signal})`);
+        resolve();
+      });
+    });
+    running.set(w, { child, exited });
+  };
+  const noteError = (code: string, line: string) => {
+    reports.errors[code] = (reports.errors[code] ?? 0) + 1;
+    if (reports.errorSamples.length < 10) reports.errorSamples.push(line.slice(0, 300));
   };
   const kill = async (w: number) => {
-    const child = running.get(w)!;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    const { child, exited } = running.get(w)!;
+    child.kill('SIGKILL'); // a no-op when it has already exited
     await exited;
   };
 

@@ -51,34 +51,44 @@ function readMeta(fd: number, offset: number): Meta | string {
  * file passes (LMDB creates it).
  *
  * @example
- * checkDataFile('./agent-data'); // before open()
+ * await checkDataFile('./agent-data'); // before open()
  */
-export function checkDataFile(dir: string): void {
-  const path = join(dir, 'data.mdb');
+export async function checkDataFile(dir: string): Promise<void> {
+  // A process committing meanwhile may be extending the file or rewriting a meta page under us: a
+  // problem is only believed when it is still there after a few short pauses.
+  let problem = findProblem(dir);
+  for (let attempt = 1; problem !== undefined && attempt <= 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    problem = findProblem(dir);
+  }
+  if (problem !== undefined) throw corrupt(join(dir, 'data.mdb'), problem);
+}
+
+/** What is wrong with `dir/data.mdb`, or `undefined` (also when it is missing or empty). */
+function findProblem(dir: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(join(dir, 'data.mdb'), 'r');
   } catch {
-    return; // missing (a new database) or unreadable: LMDB reports the latter itself
+    return undefined; // missing (a new database) or unreadable: LMDB reports the latter itself
   }
   try {
-    const size = BigInt(fstatSync(fd).size);
-    if (size === 0n) return;
+    if (fstatSync(fd).size === 0) return undefined;
     const first = readMeta(fd, 0);
-    const second = typeof first === 'string' ? first : readMeta(fd, first.pageSize);
-    const problem = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
-    if (problem !== undefined) throw corrupt(path, problem);
-    const a = first as Meta;
-    const b = second as Meta;
-    if (a.pageSize !== b.pageSize) throw corrupt(path, 'its two meta pages name different page sizes');
-    const newest = a.txnId >= b.txnId ? a : b;
-    const pages = size / BigInt(newest.pageSize);
+    if (typeof first === 'string') return first;
+    const second = readMeta(fd, first.pageSize);
+    if (typeof second === 'string') return second;
+    if (first.pageSize !== second.pageSize) return 'its two meta pages name different page sizes';
+    const newest = first.txnId >= second.txnId ? first : second;
+    // The size is read after the meta pages: the file only grows, so it covers what they name.
+    const pages = BigInt(fstatSync(fd).size) / BigInt(newest.pageSize);
     if (newest.lastPage + 1n > pages)
-      throw corrupt(path, `it is truncated: its last page is ${newest.lastPage} but it holds ${pages} pages`);
+      return `it is truncated: its last page is ${newest.lastPage} but it holds ${pages} pages`;
     for (const root of newest.roots) {
       if (root !== NO_PAGE && root > newest.lastPage)
-        throw corrupt(path, `a tree root (page ${root}) lies past its last page (${newest.lastPage})`);
+        return `a tree root (page ${root}) lies past its last page (${newest.lastPage})`;
     }
+    return undefined;
   } finally {
     closeSync(fd);
   }

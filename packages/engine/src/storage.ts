@@ -108,19 +108,6 @@ export class Storage {
    * commit in another process (lock-file.ts), so readers do not go on seeing the state before it.
    */
   static async open(opts: StorageOptions): Promise<Storage> {
-    const storage = Storage.#openEnv(opts);
-    if (!opts.readOnly) {
-      try {
-        await storage.write(() => undefined);
-      } catch (cause) {
-        await storage.close();
-        throw cause;
-      }
-    }
-    return storage;
-  }
-
-  static #openEnv(opts: StorageOptions): Storage {
     const temporary = opts.path === undefined;
     const path = opts.path ?? memoryDirectory();
     if (opts.readOnly) {
@@ -135,7 +122,20 @@ export class Storage {
     } else {
       ensureDirectory(path);
     }
-    checkDataFile(path);
+    await checkDataFile(path);
+    const storage = Storage.#openEnv(path, temporary, opts);
+    if (!opts.readOnly) {
+      try {
+        await storage.write(() => undefined);
+      } catch (cause) {
+        await storage.close();
+        throw cause;
+      }
+    }
+    return storage;
+  }
+
+  static #openEnv(path: string, temporary: boolean, opts: StorageOptions): Storage {
     try {
       const env = open({
         path,
