@@ -37,9 +37,7 @@ export const TOOL_PAYLOAD = {
 };
 
 export async function buildFixture(dir = tempDir('agentdb-cli-')): Promise<Fixture> {
-  // The clock can be moved back to write an entry that has already expired by "now".
-  let offset = 0;
-  const db = await AgentDB.open({ path: dir, clock: () => Date.now() + offset, sweepIntervalMs: 0 });
+  const db = await AgentDB.open({ path: dir, sweepIntervalMs: 0 });
   try {
     const main = RUN.main;
     await db.runs.createRun({
@@ -58,9 +56,10 @@ export async function buildFixture(dir = tempDir('agentdb-cli-')): Promise<Fixtu
     await db.kv.put(main, 'tool:search:1', TOOL_PAYLOAD);
     await db.kv.put(main, 'cache:weather', { temp: 21.5, unit: 'C' }, { ttlMs: 3_600_000 });
     const liveExpiry = (await db.engine.getEntry(Key.kv(main, 'cache:weather')))!.expiresAt!;
-    offset = -7_200_000;
-    await db.kv.put(main, 'cache:stale', 'old', { ttlMs: 3_600_000 });
-    offset = 0;
+    // An entry that has expired by the time any command reads it (TTL never runs backwards, so it is
+    // written with a tiny TTL rather than on a clock moved back).
+    await db.kv.put(main, 'cache:stale', 'old', { ttlMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
 
     // State: a phase moved by set and cas, a counter moved by transitions, a leader deleted and re-made.
     await db.state.init(main, 'phase', 'planning');
