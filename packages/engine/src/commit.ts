@@ -2,6 +2,7 @@ import { AgentDBError, decodeValue, invalidArgument, type Value } from '@agentdb
 import type { CommitBatch } from './commit-batch.js';
 import type { MutationContext } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
+import { runMutation } from './mutation-run.js';
 import { entryValue, isExpired } from './stored-entry.js';
 import type { CommitOutcome, PendingWrite, TxContext, TxState } from './tx-state.js';
 import { pendingDelete, pendingPut } from './write-set.js';
@@ -82,16 +83,7 @@ function runMutations(
   };
   const results: unknown[] = [];
   for (const m of state.mutations) {
-    const out = m.fn(read(m.key), mctx) as unknown;
-    if (out instanceof Promise || typeof (out as { then?: unknown })?.then === 'function') {
-      throw invalidArgument('a mutation function must be synchronous and return { value, result }');
-    }
-    if (out === null || typeof out !== 'object' || !('value' in out)) {
-      throw invalidArgument(
-        'a mutation function must return { value, result } (value undefined deletes the key)',
-      );
-    }
-    const { value, result } = out as { value: Value | undefined; result: unknown };
+    const { value, result } = runMutation(m.fn, read(m.key), mctx);
     if (value === undefined) mctx.delete(m.key);
     else mctx.put(m.key, value);
     results.push(result);

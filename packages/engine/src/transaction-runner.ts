@@ -125,6 +125,7 @@ export class TransactionRunner {
       scans: [],
       writes: new Map(),
       mutations: [],
+      mutated: undefined,
       running: true,
       ended: undefined,
       ticket: run.ticket,

@@ -11,6 +11,7 @@ import {
   ENGINE_TRANSACTION,
   type EngineTransaction,
   type Entry,
+  type MutationContext,
   type MutationFn,
   type PutOptions,
   type ScanEntry,
@@ -18,6 +19,7 @@ import {
 } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { MutationHandle } from './mutation-handle.js';
+import { runMutation } from './mutation-run.js';
 import { checkScan, liveEntry } from './scan.js';
 import type { Snapshot } from './snapshot.js';
 import type { ScanObservation, TxContext, TxState } from './tx-state.js';
@@ -74,7 +76,8 @@ export class Transaction implements EngineTransaction {
   }
 
   /**
-   * The value at `key`, or `undefined`. Sees this transaction's own writes.
+   * The value at `key`, or `undefined`. Sees this transaction's own writes, and its own pending
+   * mutations of `key` (run on this snapshot's value; at commit they run on the latest one).
    *
    * @example
    * const plan = await tx.get(Key.kv(run, 'plan'));
@@ -94,6 +97,13 @@ export class Transaction implements EngineTransaction {
     const k = checkKey(key);
     const id = keyId(k);
     const now = this.#ctx.ttlNow();
+    const entry = this.#read(k, id, now);
+    if (!this.#state.mutated?.has(id)) return entry;
+    return this.#preview(k, id, entry?.value, now);
+  }
+
+  /** The entry at `k`: this transaction's own write, or the snapshot's (a tracked read). */
+  #read(k: Buffer, id: string, now: number): Entry | undefined {
     const pending = this.#state.writes.get(id);
     if (pending !== undefined) return liveEntry(pending.stored, 0, now);
     const raw = this.#snap().get(k);
@@ -101,6 +111,27 @@ export class Transaction implements EngineTransaction {
     const reads = this.#state.reads;
     if (!reads.has(id)) reads.set(id, { key: k, version: raw?.version ?? 0 });
     return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, now);
+  }
+
+  /**
+   * Read-your-mutations: the value `k` will have if this transaction's pending mutations of it run on
+   * `current` (at commit they run on the latest committed value instead, which may differ). What the
+   * mutation functions write to other keys is not previewed.
+   */
+  #preview(k: Buffer, id: string, current: Value | undefined, now: number): Entry | undefined {
+    const ctx: MutationContext = {
+      get: (other) => {
+        const o = checkKey(other);
+        return this.#read(o, keyId(o), now)?.value;
+      },
+      put: () => {},
+      delete: () => {},
+    };
+    let value = current;
+    for (const m of this.#state.mutations) {
+      if (keyId(m.key) === id) value = runMutation(m.fn, value, ctx).value;
+    }
+    return value === undefined ? undefined : { value, version: 0 };
   }
 
   /**
@@ -232,6 +263,7 @@ export class Transaction implements EngineTransaction {
     if (typeof fn !== 'function')
       throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
     const handle = new MutationHandle<R>(() => this.#state.running);
+    (this.#state.mutated ??= new Set()).add(keyId(k));
     this.#state.mutations.push({
       key: k,
       fn: fn as MutationFn<unknown>,

@@ -46,6 +46,8 @@ export interface TxState {
   scans: ScanObservation[];
   writes: Map<string, PendingWrite>;
   mutations: PendingMutation[];
+  /** Ids of the keys `mutations` change, for reading them back (created on the first mutation). */
+  mutated: Set<string> | undefined;
   running: boolean;
   /** Why the transaction ended before its function did (its deadline): what any later call throws. */
   ended: Error | undefined;

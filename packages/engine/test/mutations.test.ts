@@ -1,4 +1,4 @@
-import { AgentDBError, isAgentDBError, Key } from '@agentdb/core';
+import { AgentDBError, isAgentDBError, Key, type Value } from '@agentdb/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MutationHandle } from '../src/index.js';
 import { openTestDatabase, type TestDatabase } from '../src/testing.js';
@@ -153,5 +153,34 @@ describe('commit-time mutations', () => {
     expect(handles).toHaveLength(2);
     await expect(handles[0]!.catch((e: unknown) => (e as AgentDBError).code)).resolves.toBe('CONFLICT');
     expect(await handles[1]!.catch(() => 'rejected')).toBe('attempt 2');
+  });
+});
+
+describe('a transaction reads its own pending mutations', () => {
+  it('get sees the mutations of a key queued so far, run on its snapshot; commit runs them on the latest value', async () => {
+    const t = await openTestDatabase();
+    try {
+      const counter = Key.kv('r', 'counter');
+      await t.db.transaction((tx) => tx.put(counter, 10));
+      const inc = (n: Value | undefined) => ({ value: Number(n ?? 0) + 1, result: null });
+      const seen = await t.db.transaction(async (tx) => {
+        const before = await tx.get(counter);
+        tx.mutate(counter, inc);
+        const once = await tx.get(counter);
+        tx.mutate(counter, inc);
+        return [before, once, await tx.get(counter), await tx.getMany([counter])];
+      });
+      expect(seen).toEqual([10, 11, 12, [12]]);
+      expect(await t.db.get(counter)).toBe(12);
+      // A mutation that deletes reads back as absent.
+      const gone = await t.db.transaction(async (tx) => {
+        tx.mutate(counter, () => ({ value: undefined, result: null }));
+        return tx.getEntry(counter);
+      });
+      expect(gone).toBeUndefined();
+      expect(await t.db.get(counter)).toBeUndefined();
+    } finally {
+      await t.dispose();
+    }
   });
 });
