@@ -10,6 +10,7 @@ import { LockFile } from './lock-file.js';
 import type { Durability } from './options.js';
 import { asBuffer, boundedRange, type RawEntry } from './read-view.js';
 import { LmdbSnapshot, type Snapshot } from './snapshot.js';
+import { StagedScope } from './staged-scope.js';
 import {
   type MetaName,
   type SubDatabases,
@@ -37,8 +38,6 @@ interface LmdbInternals {
   getWriteTxnId(): number;
   /** The native environment: `info().lastTxnId` is the id on the newest meta page. */
   env: { info(): { lastTxnId: number } };
-  /** Runs `fn` in a nested, abortable transaction of the next write batch. */
-  childTransaction<T>(fn: () => T): Promise<T>;
   /** A thenable of the current write batch's commit. */
   committed: PromiseLike<unknown>;
   /** Syncs everything committed so far to disk, on a native thread. */
@@ -99,7 +98,7 @@ export class Storage {
       meta: env.openDB<number, string>({ name: 'meta' }),
       claims: env.openDB<Buffer, Buffer>({ name: 'claims', keyEncoding: 'binary', encoding: 'binary' }),
     };
-    this.#scope = writeScope(this.#dbs, (op) => this.beforeWrite?.(op));
+    this.#scope = writeScope(this.#dbs);
   }
 
   /**
@@ -182,21 +181,25 @@ export class Storage {
 
   /**
    * Runs `fn` inside an LMDB write transaction that lmdb-js batches with every other write queued in
-   * the same event turn (group commit). `fn` must be synchronous. It runs in a nested transaction of
-   * its own, so if it throws, none of its writes reach the batch: a failed commit has not happened.
-   * It only ever runs in a write transaction that starts from the newest commit: a stale start is
-   * repaired and run again first. A batch that fails to commit (disk full, I/O error) rejects with
-   * `STORAGE`, nothing of it written.
+   * the same event turn (group commit). `fn` must be synchronous. It writes to a staged scope that
+   * reaches LMDB only once `fn` has returned (staged-scope.ts): if `fn` throws, nothing of it is
+   * written, so a failed commit has not happened. It only ever runs in a write transaction that starts
+   * from the newest commit: a stale start is repaired and run again first. A batch that fails to
+   * commit (disk full, I/O error) rejects with `STORAGE`, nothing of it written.
    */
   async write<T>(fn: (scope: WriteScope) => T): Promise<T> {
     for (;;) {
       let out: T | typeof STALE;
       try {
-        out = await this.#lmdb.childTransaction(() => {
+        out = await this.#env.transaction(() => {
           // lmdb-js also rejects an internal promise of a failed batch that nobody awaits, which
           // would crash the process as an unhandled rejection: this marks it handled.
           this.#lmdb.committed.then(undefined, noop);
-          return this.#startsFromNewest() ? fn(this.#scope) : STALE;
+          if (!this.#startsFromNewest()) return STALE;
+          const staged = new StagedScope(this.#scope, (op) => this.beforeWrite?.(op));
+          const result = fn(staged);
+          staged.writeThrough();
+          return result;
         });
       } catch (error) {
         throw storageError(await commitFailure(error), 'the commit failed and nothing of it was written');

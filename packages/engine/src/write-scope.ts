@@ -6,6 +6,8 @@ export interface WriteScope extends ReadView {
   put(key: Uint8Array, stored: Uint8Array, version: number): void;
   remove(key: Uint8Array): void;
   ttlAdd(expiresAt: number, key: Uint8Array): void;
+  /** Adds an expiry-index entry by its index key (`ttlIndexKey`). */
+  ttlPutIndexKey(indexKey: Uint8Array): void;
   ttlRemove(indexKey: Uint8Array): void;
   /** Expiry-index entries due at or before `now`, oldest first. */
   ttlDue(now: number, limit: number): { indexKey: Uint8Array; expiresAt: number; key: Uint8Array }[];
@@ -32,7 +34,7 @@ export interface Claim {
 /** Numeric records of the meta sub-database. */
 export type MetaName = 'version' | 'logTrimmedThrough';
 
-/** The write operations of a scope, named for fault injection (testing.ts). */
+/** The write operations of a scope, named for fault injection (staged-scope.ts, testing.ts). */
 export type WriteOp =
   | 'put'
   | 'remove'
@@ -62,10 +64,11 @@ export function ttlIndexKey(expiresAt: number, key: Uint8Array): Buffer {
 }
 
 /**
- * The scope commits write through, over the latest state inside the write transaction. `beforeWrite`
- * runs before every write operation: tests use it to make one fail (testing.ts, `failStorageWrites`).
+ * The scope over the latest state inside the LMDB write transaction. Commits never write to it
+ * directly: they work on a `StagedScope` (staged-scope.ts) that writes through to this one only
+ * once the whole callback has succeeded.
  */
-export function writeScope(dbs: SubDatabases, beforeWrite: (op: WriteOp) => void): WriteScope {
+export function writeScope(dbs: SubDatabases): WriteScope {
   const { data, log, ttl, meta, claims } = dbs;
   return {
     get: (key) => {
@@ -76,19 +79,18 @@ export function writeScope(dbs: SubDatabases, beforeWrite: (op: WriteOp) => void
     },
     range: (start, end, reverse = false) => boundedRange(data, start, end, reverse, undefined),
     put: (key, stored, version) => {
-      beforeWrite('put');
       data.putSync(asBuffer(key), asBuffer(stored), version);
     },
     remove: (key) => {
-      beforeWrite('remove');
       data.removeSync(asBuffer(key));
     },
     ttlAdd: (expiresAt, key) => {
-      beforeWrite('ttlAdd');
       ttl.putSync(ttlIndexKey(expiresAt, key), Buffer.alloc(0));
     },
+    ttlPutIndexKey: (indexKey) => {
+      ttl.putSync(asBuffer(indexKey), Buffer.alloc(0));
+    },
     ttlRemove: (indexKey) => {
-      beforeWrite('ttlRemove');
       ttl.removeSync(asBuffer(indexKey));
     },
     ttlDue: (now, limit) => {
@@ -101,18 +103,15 @@ export function writeScope(dbs: SubDatabases, beforeWrite: (op: WriteOp) => void
       return out;
     },
     logAppend: (first, entry) => {
-      beforeWrite('logAppend');
       log.putSync(first, asBuffer(entry));
     },
     logRemove: (first) => {
-      beforeWrite('logRemove');
       log.removeSync(first);
     },
     logOldest: (limit) =>
       [...log.getRange({ limit })].map(({ key, value }) => ({ first: key, entry: value })),
     metaGet: (name) => meta.get(name) ?? 0,
     metaSet: (name, value) => {
-      beforeWrite('metaSet');
       meta.putSync(name, value);
     },
     claimsAny: () => {
@@ -125,14 +124,12 @@ export function writeScope(dbs: SubDatabases, beforeWrite: (op: WriteOp) => void
       return { expiresAt: bytes.readDoubleBE(0), token: bytes.toString('latin1', 8) };
     },
     claimPut: (key, claim) => {
-      beforeWrite('claimPut');
       const bytes = Buffer.allocUnsafe(8 + claim.token.length);
       bytes.writeDoubleBE(claim.expiresAt, 0);
       bytes.write(claim.token, 8, 'latin1');
       claims.putSync(asBuffer(key), bytes);
     },
     claimRemove: (key) => {
-      beforeWrite('claimRemove');
       claims.removeSync(asBuffer(key));
     },
   };
