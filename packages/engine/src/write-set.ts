@@ -35,7 +35,16 @@ export function pendingPut(
   ctx: TxContext,
 ): PendingWrite {
   const k = checkKey(key);
-  const expiresAt = expiryOf(opts, ctx.ttlNow);
+  return encodedPut(k, value, expiryOf(opts, ctx.ttlNow), ctx);
+}
+
+/** A pending write of `value` at a checked key with a resolved expiry (the value is checked here). */
+export function encodedPut(
+  k: Buffer,
+  value: unknown,
+  expiresAt: number | undefined,
+  ctx: TxContext,
+): PendingWrite {
   const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
   const id = keyId(k);
   return expiresAt === undefined
