@@ -32,7 +32,7 @@ export async function connect(o: ResolvedPostgresOptions): Promise<Connection> {
   const direct = createPool(o.connectionString, 4, o.connectTimeoutMs);
   const sql = statements(o.schema);
   try {
-    await migrate(direct, sql, o.schema);
+    await migrate(direct, sql, o.schema, o.create);
     let begin = 'BEGIN ISOLATION LEVEL READ COMMITTED';
     const sync = await optional(direct, 'SHOW synchronous_commit');
     if (sync?.[0]?.synchronous_commit === 'off') begin += '; SET LOCAL synchronous_commit TO on';

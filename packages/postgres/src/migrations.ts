@@ -22,10 +22,25 @@ const RACES = new Set(['23505', '42P06', '42P07', '40001', '40P01']);
  * processes may open a new schema at once: the format row is locked while migrating, and a process
  * that loses a creation race (a duplicate schema or table) runs the migration again and finds it
  * done. A schema already at `FORMAT` costs one read and no DDL (so a user without CREATE rights can
- * use a schema prepared for it). A schema written by a newer version is refused with `STORAGE`.
+ * use a schema prepared for it). A schema written by a newer version is refused with `STORAGE`;
+ * without `create`, a schema that would need any DDL is `NOT_FOUND`.
  */
-export async function migrate(pool: pg.Pool, sql: Statements, schema: string): Promise<void> {
-  if ((await currentFormat(pool, schema)) === FORMAT) return;
+export async function migrate(
+  pool: pg.Pool,
+  sql: Statements,
+  schema: string,
+  create: boolean,
+): Promise<void> {
+  const format = await currentFormat(pool, schema);
+  if (format === FORMAT) return;
+  if (!create) {
+    throw new AgentDBError(
+      'NOT_FOUND',
+      format === undefined
+        ? `schema ${schema} holds no AgentDB tables (open with create: true to create them)`
+        : `schema ${schema} holds AgentDB tables of format ${format}; open with create: true to migrate them to ${FORMAT}`,
+    );
+  }
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {

@@ -1,5 +1,6 @@
 import {
   type Clock,
+  checkBoolean,
   checkFunction,
   checkInt,
   checkOptions,
@@ -11,10 +12,18 @@ import {
 
 /** Options of `PostgresDatabase.open`. */
 export interface PostgresOptions {
-  /** `postgres://user:password@host:port/database` (also `postgresql://`; `?sslmode=…` as in libpq). */
+  /**
+   * `postgres://user:password@host:port/database` (also `postgresql://`; `?sslmode=…` as in libpq).
+   * A `?schema=name` parameter names the schema when the `schema` option does not.
+   */
   connectionString: string;
-  /** The schema holding AgentDB's tables, created if missing. Default `agentdb`. */
+  /** The schema holding AgentDB's tables. Default: the URL's `?schema=`, else `agentdb`. */
   schema?: string;
+  /**
+   * Create the schema and tables if they are missing (default). With `false`, a schema without
+   * AgentDB's tables is `NOT_FOUND` and nothing is created (for tools that only look).
+   */
+  create?: boolean;
   /** Milliseconds since the epoch; default `Date.now`. Drives TTL and every timestamp. */
   clock?: Clock;
   /** Default conflict attempts of `transaction`. Default 10. */
@@ -46,10 +55,12 @@ export interface PostgresOptions {
 
 /** Options after checks and defaults. */
 export interface ResolvedPostgresOptions {
+  /** The connection string for `pg`, without AgentDB's own `schema` parameter. */
   connectionString: string;
   /** The server address without credentials, and the schema: what `location` reports. */
   location: string;
   schema: string;
+  create: boolean;
   clock: Clock;
   retries: number;
   maxValueBytes: number;
@@ -66,6 +77,7 @@ export interface ResolvedPostgresOptions {
 const OPTIONS: Record<keyof PostgresOptions, true> = {
   connectionString: true,
   schema: true,
+  create: true,
   clock: true,
   retries: true,
   maxValueBytes: true,
@@ -84,9 +96,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Checks a connection string without connecting: a `postgres://` or `postgresql://` URL that parses.
- * Returns the location to report (no password). `INVALID_ARGUMENT` otherwise.
+ * Returns the address to report (no password), the `schema` parameter if any, and the connection
+ * string without it. `INVALID_ARGUMENT` otherwise.
  */
-export function checkConnectionString(value: unknown): string {
+export function checkConnectionString(value: unknown): { address: string; schema?: string; forPg: string } {
   if (typeof value !== 'string' || value.length === 0) {
     throw invalidArgument(
       `connectionString must be a postgres:// URL such as postgres://user:password@localhost:5432/db, got ${describe(value)}`,
@@ -107,7 +120,11 @@ export function checkConnectionString(value: unknown): string {
   }
   if (url.hostname === '') throw invalidArgument('connectionString names no host');
   const user = url.username === '' ? '' : `${url.username}@`;
-  return `postgres://${user}${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const address = `postgres://${user}${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const schema = url.searchParams.get('schema');
+  if (schema === null) return { address, forPg: value };
+  url.searchParams.delete('schema');
+  return { address, schema, forPg: url.href };
 }
 
 /**
@@ -119,9 +136,8 @@ export function resolvePostgresOptions(opts: PostgresOptions): ResolvedPostgresO
     throw invalidArgument('PostgresDatabase.open needs { connectionString: "postgres://…" }');
   }
   const o = checkOptions(opts, OPTION_NAMES, 'PostgresDatabase.open');
-  const connectionString = o.connectionString;
-  const address = checkConnectionString(connectionString);
-  const schema = o.schema ?? 'agentdb';
+  const { address, schema: inUrl, forPg } = checkConnectionString(o.connectionString);
+  const schema = o.schema ?? inUrl ?? 'agentdb';
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw invalidArgument(
       `schema must be a lower-case SQL identifier (letters, digits, _; at most 63), got ${describe(schema)}`,
@@ -130,9 +146,10 @@ export function resolvePostgresOptions(opts: PostgresOptions): ResolvedPostgresO
   const int = (name: keyof PostgresOptions, fallback: number, min: number) =>
     checkInt(o[name] ?? fallback, name, min);
   return {
-    connectionString: connectionString as string,
+    connectionString: forPg,
     location: `${address}?schema=${schema}`,
     schema,
+    create: o.create === undefined ? true : checkBoolean(o.create, 'create'),
     clock: o.clock === undefined ? systemClock : checkFunction<Clock>(o.clock, 'clock', '() => number'),
     retries: int('retries', 10, 1),
     maxValueBytes: int('maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1),

@@ -4,9 +4,9 @@ import { AgentDB, type Event } from '@agentdb/primitives';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../src/index.js';
+import { freePort, startServer, type TestServer } from '../src/testing.js';
 import { type CuttingProxy, startCuttingProxy } from './helpers/cutting-proxy.js';
 import { freshSchema } from './helpers/engine.js';
-import { startServer, type TestServer } from './helpers/server.js';
 
 // Its own server: these tests cut and terminate connections.
 let server: TestServer;
@@ -129,7 +129,7 @@ describe('open refuses what it cannot use, with a clear error', () => {
     const cases: [string, RegExp][] = [
       [missing.href, /database does not exist/],
       [wrongPassword.href, /refused the credentials/],
-      [viaPort(await (await import('./helpers/server.js')).freePort()), /nothing is listening/],
+      [viaPort(await freePort()), /nothing is listening/],
     ];
     for (const [connectionString, message] of cases) {
       const error = await PostgresDatabase.open({ connectionString }).then(
@@ -140,5 +140,37 @@ describe('open refuses what it cannot use, with a clear error', () => {
       expect(String((error as Error).message)).toMatch(message);
       expect(String((error as Error).message)).not.toContain('agentdb-test'); // no password in messages
     }
+  });
+});
+
+describe('open without create', () => {
+  it('is NOT_FOUND on a schema without AgentDB tables, and creates nothing', async () => {
+    const schema = freshSchema();
+    await expect(
+      PostgresDatabase.open({ connectionString: server.url, schema, create: false }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    const { rows } = await admin.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
+      schema,
+    ]);
+    await admin.end();
+    expect(rows).toEqual([]);
+  });
+
+  it('opens a schema named in the URL (?schema=) that exists', async () => {
+    const schema = freshSchema();
+    const created = await PostgresDatabase.open({ connectionString: `${server.url}?schema=${schema}` });
+    await created.transaction((tx) => tx.put(Key.kv('r', 'k'), 1));
+    await created.close();
+    const again = await PostgresDatabase.open({
+      connectionString: `${server.url}?schema=${schema}`,
+      create: false,
+    });
+    expect(again.location).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres?schema=${schema}`);
+    expect(await again.get(Key.kv('r', 'k'))).toBe(1);
+    await again.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startServer } from './helpers/server.js';
+import { startServer } from '../src/testing.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

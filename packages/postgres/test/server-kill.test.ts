@@ -4,8 +4,8 @@ import { AgentDB } from '@agentdb/primitives';
 import { indexProblems } from '@agentdb/primitives/contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresDatabase } from '../src/index.js';
+import { startServer, type TestServer } from '../src/testing.js';
 import { freshSchema } from './helpers/engine.js';
-import { startServer, type TestServer } from './helpers/server.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/acking-writer.mjs', import.meta.url));
 const WRITERS = 2;

