@@ -33,7 +33,7 @@ export async function connect(o: ResolvedPostgresOptions): Promise<Connection> {
   const sql = statements(o.schema);
   try {
     await migrate(direct, sql, o.schema, o.create);
-    let begin = 'BEGIN ISOLATION LEVEL READ COMMITTED';
+    let begin = sql.beginCommit;
     const sync = await optional(direct, 'SHOW synchronous_commit');
     if (sync?.[0]?.synchronous_commit === 'off') begin += '; SET LOCAL synchronous_commit TO on';
     const channel = (await optional(direct, `SELECT pg_notify('${channelOf(o.schema)}', '0')`))

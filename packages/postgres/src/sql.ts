@@ -11,9 +11,12 @@
  * - `pg_notify` / `LISTEN` only to wake followers early, never needed for correctness;
  * - identifiers are lower-case and double-quoted; no extensions.
  */
+/** The SQL the engine sends for one schema. */
 export interface Statements {
   /** DDL of format 1, in order; each is idempotent. */
   create: string[];
+  /** Starts a commit transaction. */
+  beginCommit: string;
   /** Locks the commit-version counter row: commits (in every process) run one after another. */
   lockVersion: string;
   setVersion: string;
@@ -38,7 +41,13 @@ export interface Statements {
   readVersion: string;
 }
 
-/** The statements for tables in `schema` (a checked lower-case identifier). */
+/**
+ * The statements for tables in `schema` (a checked lower-case identifier): what the engine sends, for
+ * operators reviewing it and for baselines that replay it without the engine (apps/bench).
+ *
+ * @example
+ * const { lockVersion } = statements('agentdb');
+ */
 export function statements(schema: string): Statements {
   const s = `"${schema}"`;
   const apply = `WITH put AS (
@@ -64,6 +73,7 @@ export function statements(schema: string): Statements {
         committed_at bigint NOT NULL, token bytea NOT NULL, record bytea NOT NULL)`,
       `INSERT INTO ${s}.meta (name, value) VALUES ('version', 0) ON CONFLICT (name) DO NOTHING`,
     ],
+    beginCommit: 'BEGIN ISOLATION LEVEL READ COMMITTED',
     lockVersion: `SELECT value FROM ${s}.meta WHERE name = 'version' FOR UPDATE`,
     setVersion: `UPDATE ${s}.meta SET value = $1 WHERE name = 'version'`,
     readFormat: `SELECT value FROM ${s}.meta WHERE name = 'format' FOR UPDATE`,
