@@ -1,12 +1,13 @@
 import { PostgresDatabase as Pg, type PostgresDatabase } from '@agentdb/postgres';
 import { startServer } from '@agentdb/postgres/testing';
-import { AgentDB, type Event } from '@agentdb/primitives';
+import { AgentDB } from '@agentdb/primitives';
 import { RawPg } from '../baselines/raw-pg.js';
 import type { BenchContext } from '../context.js';
 import { type Timing, timeOps } from '../measure.js';
 import type { BenchResult } from '../result.js';
 import { versus } from '../rows.js';
 import { EVENT_PAYLOAD, KV_VALUE } from './fixtures.js';
+import { crossPrimitiveTxn } from './transactions.js';
 
 const RUN = 'bench';
 /** The engine's default pool; the raw baseline gets as many connections. */
@@ -47,16 +48,7 @@ const WORKLOADS: Workload[] = [
   },
   {
     name: 'cross-primitive txn (kv put + event append + state set + trace record)',
-    op: async (db, r, i) => {
-      let pending!: PromiseLike<Event>;
-      await db.transaction(RUN, async (tx) => {
-        await tx.kv.put(`k${r}-${i}`, KV_VALUE);
-        pending = tx.events.append('step', { worker: i, round: r });
-        await tx.state.set(`worker-${i}`, { round: r });
-        await tx.traces.record({ type: 'thought', content: 'next step' }, { tags: ['plan'] });
-      });
-      return pending;
-    },
+    op: crossPrimitiveTxn,
     note: 'raw: the commit statements only (the engine also reads through a snapshot)',
   },
   {
