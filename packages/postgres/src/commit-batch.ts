@@ -9,7 +9,7 @@ import {
 } from '@agentdb/engine/kit';
 import type pg from 'pg';
 import type { RawRow } from './pg-snapshot.js';
-import type { Statements } from './sql.js';
+import { prepared, type Statements } from './sql.js';
 
 /** Thrown by `CommitBatch.valueOf` for a key not loaded yet: load it and run the mutations again. */
 export class NotLoaded extends Error {
@@ -19,6 +19,9 @@ export class NotLoaded extends Error {
     this.key = key;
   }
 }
+
+/** Rows one `loadFrom` reads. */
+const WINDOW = 64;
 
 /** A failure of a statement the batch sent (as opposed to one thrown by a mutation function). */
 export class ServerFailure extends Error {
@@ -46,6 +49,8 @@ export class CommitBatch {
   readonly base: number;
   #version: number;
   readonly #loaded = new Map<string, RawRow | null>();
+  /** Key intervals loaded whole by `loadFrom` (`to` inclusive; undefined: to the end): a key in one not in `#loaded` is absent. */
+  readonly #windows: { from: Buffer; to: Buffer | undefined }[] = [];
   readonly #staged = new Map<string, PendingWrite>();
   readonly #log = new LogEntryBuilder();
 
@@ -70,6 +75,24 @@ export class CommitBatch {
     for (const row of rows) this.#loaded.set(keyId(row.key), row);
   }
 
+  /**
+   * Loads the key and the rows after it (up to `WINDOW`), marking the interval as loaded whole. A
+   * mutation that asks for a key it has not loaded usually asks for its neighbour next: an event
+   * log's append checks that the next sequence's key is free, and each append of a batch asks for the
+   * key after the previous one's. One window answers all of them with one round trip.
+   */
+  async loadFrom(key: Buffer): Promise<void> {
+    const rows = await this.#query<RawRow>(this.#sql.rangeFrom, [key, WINDOW]);
+    for (const row of rows) if (!this.#loaded.has(keyId(row.key))) this.#loaded.set(keyId(row.key), row);
+    this.#windows.push({ from: key, to: rows.length === WINDOW ? rows.at(-1)!.key : undefined });
+  }
+
+  #inWindow(key: Buffer): boolean {
+    return this.#windows.some(
+      (w) => Buffer.compare(key, w.from) >= 0 && (w.to === undefined || Buffer.compare(key, w.to) <= 0),
+    );
+  }
+
   #current(key: Buffer): { stored: Uint8Array | null; version: number; value?: Value } {
     const id = keyId(key);
     const staged = this.#staged.get(id);
@@ -78,7 +101,7 @@ export class CommitBatch {
         ? { stored: staged.stored, version: staged.version }
         : { stored: staged.stored, version: staged.version, value: staged.value };
     }
-    const row = this.#loaded.get(id);
+    const row = this.#loaded.has(id) ? this.#loaded.get(id)! : this.#inWindow(key) ? null : undefined;
     if (row === undefined) throw new NotLoaded(key);
     return row === null ? { stored: null, version: 0 } : { stored: row.entry, version: row.version };
   }
@@ -144,7 +167,7 @@ export class CommitBatch {
    * Writes the staged entries, the log row (carrying `token`, by which a commit whose acknowledgement
    * was lost is recognised) and the counter, in one statement. `channel`: also notify followers.
    */
-  async finish(token: Buffer, channel: string | undefined): Promise<void> {
+  finish(token: Buffer, channel: string | undefined): Promise<unknown> {
     const putKeys: Buffer[] = [];
     const putEntries: Uint8Array[] = [];
     const putVersions: number[] = [];
@@ -172,8 +195,9 @@ export class CommitBatch {
       token,
       Buffer.from(bytes),
     ];
-    if (channel === undefined) await this.#query(this.#sql.apply, values);
-    else await this.#query(this.#sql.applyNotify, [...values, channel]);
+    return channel === undefined
+      ? this.#query(this.#sql.apply, values)
+      : this.#query(this.#sql.applyNotify, [...values, channel]);
   }
 
   /** Rows whose expiry is at or before `now` by the index, oldest first, at most `limit`. */
@@ -183,7 +207,7 @@ export class CommitBatch {
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
     try {
-      return (await this.#client.query<R>(text, values)).rows;
+      return (await this.#client.query<R>({ ...prepared(text), values })).rows;
     } catch (error) {
       throw new ServerFailure(error);
     }

@@ -122,9 +122,16 @@ export class Committer {
         if (batch.count === 0) {
           await client.query('ROLLBACK');
         } else {
-          await batch.finish(token, this.#o.channel());
+          // Pipelined: the writes and COMMIT travel together. If the writes fail, COMMIT ends the
+          // transaction as a rollback and the writes' error says why; if the connection is lost, the
+          // outcome is in doubt either way.
           committing = true;
-          await client.query('COMMIT');
+          const [applied, committed] = await Promise.allSettled([
+            batch.finish(token, this.#o.channel()),
+            client.query('COMMIT'),
+          ]);
+          if (applied.status === 'rejected') throw applied.reason;
+          if (committed.status === 'rejected') throw committed.reason;
         }
         client.release();
         return { result, batch };

@@ -44,7 +44,7 @@ export async function runMutations(
       if (missing.length === 0) throw error;
     }
     if (missing.length === 0) return prepared!;
-    await batch.load(missing);
+    for (const key of missing) await batch.loadFrom(key);
   }
 }
 

@@ -2,7 +2,7 @@ import { AgentDBError } from '@agentdb/core';
 import type pg from 'pg';
 import { storageError } from './pg-errors.js';
 import { giveBack } from './pools.js';
-import type { Statements } from './sql.js';
+import { prepared, type Statements } from './sql.js';
 
 /** One stored row: the key, the stored entry bytes (the engine's entry layout) and its version. */
 export interface RawRow {
@@ -31,7 +31,8 @@ const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
  */
 export class PgSnapshot {
   readonly #source: SnapshotSource;
-  #client: Promise<pg.PoolClient> | undefined;
+  /** The pinned connection, and its BEGIN (pipelined with the first read, not waited for alone). */
+  #client: Promise<{ client: pg.PoolClient; begun: Promise<unknown> }> | undefined;
   #ended: AgentDBError | undefined;
   /** The error the pinned connection reported while idle (the server ending it, say). */
   #lost: unknown;
@@ -45,7 +46,7 @@ export class PgSnapshot {
     this.#source = source;
   }
 
-  async #begin(): Promise<pg.PoolClient> {
+  async #begin(): Promise<{ client: pg.PoolClient; begun: Promise<unknown> }> {
     let client: pg.PoolClient;
     try {
       client = await this.#source.pool.connect();
@@ -54,24 +55,20 @@ export class PgSnapshot {
     }
     this.#source.held(1);
     client.on('error', this.#onLost);
-    try {
-      await client.query(BEGIN);
-    } catch (error) {
-      client.off('error', this.#onLost);
-      giveBack(client, error);
-      this.#source.held(-1);
-      throw storageError(error, 'starting a read snapshot');
-    }
-    return client;
+    const begun = client.query(BEGIN);
+    begun.catch(() => {}); // awaited with the first read
+    return { client, begun };
   }
 
   async #rows(text: string, values: unknown[]): Promise<RawRow[]> {
     if (this.#ended !== undefined) throw this.#ended;
     this.#client ??= this.#begin();
-    const client = await this.#client;
+    const { client, begun } = await this.#client;
     let rows: RawRow[];
     try {
-      rows = (await client.query<RawRow>(text, values)).rows;
+      // The connections are pipelined: BEGIN and the first read travel together.
+      const [, result] = await Promise.all([begun, client.query<RawRow>({ ...prepared(text), values })]);
+      rows = result.rows;
     } catch (error) {
       throw this.#ended ?? readError(this.#lost ?? error);
     }
@@ -128,15 +125,14 @@ export class PgSnapshot {
     this.#client = undefined;
     if (pending === undefined) return;
     this.#returned = pending.then(
-      async (client) => {
+      async ({ client }) => {
         client.off('error', this.#onLost);
-        try {
-          await client.query('ROLLBACK');
-          client.release();
-        } catch {
-          client.release(true); // a connection that cannot roll back is not reused
-        }
+        // Pipelined: the connection goes back to the pool at once; whoever takes it next sends its
+        // BEGIN behind this ROLLBACK. A connection whose ROLLBACK fails is closed, not reused.
+        const rolledBack = client.query('ROLLBACK');
+        client.release();
         this.#source.held(-1);
+        await rolledBack.catch(() => client.end().catch(() => {}));
       },
       () => {}, // it never connected: nothing to give back
     );

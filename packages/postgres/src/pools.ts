@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { classify, storageError } from './pg-errors.js';
+import { prepared } from './sql.js';
 
 /** int8 (oid 20) as a JS number: versions, timestamps and counts stay far below 2^53. */
 const INT8 = 20;
@@ -35,6 +36,9 @@ export function createPool(
     // Idle connections do not keep the process alive (like the LMDB engine's unref'd timers).
     allowExitOnIdle: true,
     application_name: 'agentdb',
+    // Queries on one connection are sent without waiting for the previous answer (a snapshot's BEGIN
+    // with its first read, a commit's writes with COMMIT); the server still runs them in order.
+    pipeline: true,
     types,
   });
   pool.on('error', () => {});
@@ -62,7 +66,7 @@ export async function queryRows<R extends pg.QueryResultRow>(
   doing: string,
 ): Promise<R[]> {
   try {
-    return (await pool.query<R>(text, values)).rows;
+    return (await pool.query<R>({ ...prepared(text), values })).rows;
   } catch (error) {
     throw storageError(error, doing);
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every SQL statement the engine sends, in one place, for one schema. The rules they keep, so that
  * CockroachDB and YugabyteDB accept them too (only PostgreSQL is tested here):
@@ -25,6 +27,8 @@ export interface Statements {
   getMany: string;
   rangeUp: string;
   rangeDown: string;
+  /** Rows from a key on, in key order (commit-time loading of a mutation's neighbouring keys). */
+  rangeFrom: string;
   /** Keys and versions of a whole range, unordered (commit-time scan validation). */
   rangeAll: string;
   /** Applies a batch: upserts, deletes, log rows, counter. `applyNotify` also wakes followers. */
@@ -82,6 +86,7 @@ export function statements(schema: string): Statements {
     rangeUp: `SELECT key, entry, version FROM ${s}.data WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3`,
     rangeDown: `SELECT key, entry, version FROM ${s}.data WHERE key >= $1 AND key < $2 ORDER BY key DESC LIMIT $3`,
     rangeAll: `SELECT key, version FROM ${s}.data WHERE key >= $1 AND key < $2`,
+    rangeFrom: `SELECT key, entry, version FROM ${s}.data WHERE key >= $1 ORDER BY key LIMIT $2`,
     apply,
     applyNotify: `${apply} RETURNING pg_notify($11, $7::text)`,
     // The row holding commit $1 + 1 (it may start below it), then the rows after it.
@@ -105,4 +110,23 @@ export function statements(schema: string): Statements {
 /** The LISTEN/NOTIFY channel of a schema's commits. */
 export function channelOf(schema: string): string {
   return `agentdb_${schema}`.slice(0, 63);
+}
+
+const PREPARED = new Map<string, { name: string; text: string }>();
+
+/**
+ * `text` as a named statement: each connection prepares it once (parse and plan) and then only binds
+ * and executes it, which spares the server's CPU on every read and commit. The name is a hash of the
+ * text, so one connection never holds two texts under one name.
+ *
+ * @example
+ * await client.query({ ...prepared(sql.getOne), values: [key] });
+ */
+export function prepared(text: string): { name: string; text: string } {
+  let statement = PREPARED.get(text);
+  if (statement === undefined) {
+    statement = { name: `agentdb_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, text };
+    PREPARED.set(text, statement);
+  }
+  return statement;
 }
