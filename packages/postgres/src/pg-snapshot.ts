@@ -1,7 +1,6 @@
 import { AgentDBError } from '@agentdb/core';
 import type pg from 'pg';
 import { storageError } from './pg-errors.js';
-import { giveBack } from './pools.js';
 import { prepared, type Statements } from './sql.js';
 
 /** One stored row: the key, the stored entry bytes (the engine's entry layout) and its version. */
