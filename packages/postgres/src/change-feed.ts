@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { checkBoolean, checkNonNegativeInt, checkOptions, describe, invalidArgument } from '@agentdb/core';
 import type { ChangesOptions, CommitRecord } from '@agentdb/engine';
 import { decodeLogEntry, toCommitRecord } from '@agentdb/engine/kit';
@@ -57,4 +58,26 @@ export async function* changeFeed(
     if (!opts.follow) return;
     await source.wait(opts.signal);
   }
+}
+
+/**
+ * Resolves at the next `commit` event of `events` (a commit here, a notification from another
+ * process, or the engine closing), when `signal` aborts, or after `pollMs` — whichever is first.
+ */
+export function nextCommit(
+  events: EventEmitter,
+  signal: AbortSignal | undefined,
+  pollMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      events.off('commit', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, pollMs);
+    events.on('commit', done);
+    signal?.addEventListener('abort', done);
+  });
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { classify, storageError } from './pg-errors.js';
+import { storageError } from './pg-errors.js';
 import { prepared } from './sql.js';
 
 /** int8 (oid 20) as a JS number: versions, timestamps and counts stay far below 2^53. */
@@ -44,12 +44,6 @@ export function createPool(
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
-}
-
-/** Gives a client back to its pool, discarding it when `error` means its connection is unusable. */
-export function giveBack(client: pg.PoolClient, error?: unknown): void {
-  if (error !== undefined && classify(error) === 'connection') client.release(true);
-  else client.release();
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   type Verification,
 } from '@agentdb/engine';
 import { checkKey, checkScan, keyId, liveEntry, TtlClock } from '@agentdb/engine/kit';
-import { changeFeed, checkChangesOptions } from './change-feed.js';
+import { changeFeed, checkChangesOptions, nextCommit } from './change-feed.js';
 import { Committer } from './committer.js';
 import { type Connection, connect } from './connect.js';
 import { Notifier } from './notifier.js';
@@ -283,26 +283,12 @@ export class PostgresDatabase implements Engine {
       yield* changeFeed(o, {
         rows: (after, limit) =>
           queryRows(this.#conn.direct, this.#conn.sql.logFrom, [after, limit], 'reading the commit log'),
-        wait: (signal) => this.#nextCommit(signal),
+        wait: (signal) => nextCommit(this.#events, signal, this.#opts.pollIntervalMs),
         closed: () => this.#closing !== undefined,
       });
     } finally {
       stop?.();
     }
-  }
-
-  #nextCommit(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#events.off('commit', done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.#opts.pollIntervalMs);
-      this.#events.on('commit', done);
-      signal?.addEventListener('abort', done);
-    });
   }
 
   /**
