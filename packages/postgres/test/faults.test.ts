@@ -4,7 +4,7 @@ import { AgentDB, type Event } from '@agentdb/primitives';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../src/index.js';
-import { freePort, startServer, type TestServer } from '../src/testing.js';
+import { freePort, schemaExists, startServer, type TestServer } from '../src/testing.js';
 import { type CuttingProxy, startCuttingProxy } from './helpers/cutting-proxy.js';
 import { freshSchema } from './helpers/engine.js';
 
@@ -151,13 +151,7 @@ describe('open without create', () => {
     ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    const { rows } = await admin.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
-      schema,
-    ]);
-    await admin.end();
-    expect(rows).toEqual([]);
+    expect(await schemaExists(server.url, schema)).toBe(false);
   });
 
   it('opens a schema named in the URL (?schema=) that exists', async () => {
