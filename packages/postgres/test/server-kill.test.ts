@@ -96,4 +96,4 @@ it('SIGKILL of the postmaster mid-workload, restart on the same data directory: 
   } finally {
     await db.close();
   }
-});
+}, 300_000); // a safety net for a loaded machine, not a speed check
