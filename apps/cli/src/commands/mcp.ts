@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { runMcpCommand } from '@agentdb/mcp';
 import type { Command } from 'commander';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, isPostgresUrl } from '../context.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -18,6 +18,9 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
     .allowUnknownOption()
     .action((args: string[]) => {
       if (!(ctx.stdin instanceof Readable)) throw new CliError('mcp needs a readable stdin');
+      // @agentdb/mcp opens a directory itself; serving a PostgreSQL database needs it to take an engine.
+      if (isPostgresUrl(ctx.target))
+        throw new CliError('mcp serves a database directory; it does not serve a PostgreSQL database yet');
       // Protocol messages are whole strings: hand them to the CLI's stdout as they are.
       const stdout = new Writable({
         decodeStrings: false,
@@ -26,7 +29,7 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
           done();
         },
       });
-      return runMcpCommand(ctx.dir, args, {
+      return runMcpCommand(ctx.target, args, {
         stdin: ctx.stdin,
         stdout,
         note: ctx.note,
