@@ -5,9 +5,6 @@
  * values and options exactly as this one does and logs commits in the same format, without copies.
  * Not for applications: these may change with the engine.
  */
-import type { PutOptions } from './contract.js';
-import { type PendingWrite, pendingPut, type TxContext } from './transaction.js';
-
 export {
   decodeLogEntry,
   LogEntryBuilder,
@@ -17,34 +14,15 @@ export {
 } from './commit-log.js';
 export { checkKey, keyId } from './key-bytes.js';
 export { KeyLocks } from './key-locks.js';
+export { runMutation } from './mutation-run.js';
+export { checkScan, checkScanOptions, liveEntry } from './scan.js';
 export { entryExpiry, entryValue, isExpired, packEntry } from './stored-entry.js';
-export {
-  checkScan,
-  checkScanOptions,
-  expiryOf,
-  liveEntry,
-  type PendingWrite,
-  pendingDelete,
-  type ScanObservation,
-} from './transaction.js';
 export { TtlClock } from './ttl-clock.js';
-
-/** What checking a put needs from its engine: the TTL time and the value limits. */
-export type PutContext = Pick<TxContext, 'ttlNow' | 'encodeOptions'>;
-
-/**
- * Checks a put (key, value, options; nothing read twice) and builds its buffered write, exactly as
- * `tx.put` does: `INVALID_ARGUMENT` / `INVALID_VALUE` before anything is buffered.
- *
- * @example
- * const write = checkedPut(key, value, { ttlMs: 1000 }, { ttlNow, encodeOptions });
- */
-export function checkedPut(
-  key: unknown,
-  value: unknown,
-  opts: PutOptions | undefined,
-  ctx: PutContext,
-): PendingWrite {
-  // pendingPut reads only these two members of its context.
-  return pendingPut(key, value, opts, ctx as TxContext);
-}
+export type { PendingWrite, ScanObservation } from './tx-state.js';
+export {
+  expiryOf,
+  type PutContext,
+  pendingDelete,
+  /** Checks a put (key, value, options; nothing read twice) and builds its buffered write, exactly as `tx.put` does. */
+  pendingPut as checkedPut,
+} from './write-set.js';

@@ -263,7 +263,8 @@ export class Transaction implements EngineTransaction {
     if (typeof fn !== 'function')
       throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
     const handle = new MutationHandle<R>(() => this.#state.running);
-    (this.#state.mutated ??= new Set()).add(keyId(k));
+    this.#state.mutated ??= new Set();
+    this.#state.mutated.add(keyId(k));
     this.#state.mutations.push({
       key: k,
       fn: fn as MutationFn<unknown>,

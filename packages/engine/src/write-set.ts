@@ -4,6 +4,9 @@ import { checkKey, keyId } from './key-bytes.js';
 import { packEntry } from './stored-entry.js';
 import type { PendingWrite, TxContext } from './tx-state.js';
 
+/** What checking a put needs from its engine: the TTL time and the value limits. */
+export type PutContext = Pick<TxContext, 'ttlNow' | 'encodeOptions'>;
+
 /**
  * A transaction's buffered writes: building them from user input (every check before anything is
  * buffered), shared by `tx.put`/`tx.delete` and the puts and deletes of commit-time mutations.
@@ -32,7 +35,7 @@ export function pendingPut(
   key: unknown,
   value: unknown,
   opts: PutOptions | undefined,
-  ctx: TxContext,
+  ctx: PutContext,
 ): PendingWrite {
   const k = checkKey(key);
   return encodedPut(k, value, expiryOf(opts, ctx.ttlNow), ctx);
@@ -43,7 +46,7 @@ export function encodedPut(
   k: Buffer,
   value: unknown,
   expiresAt: number | undefined,
-  ctx: TxContext,
+  ctx: PutContext,
 ): PendingWrite {
   const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
   const id = keyId(k);
