@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { schemaExists, startServer, type TestServer } from '@agentdb/postgres/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentdb, inProcess, startAgentdb } from './helpers/cli.js';
+import { agentdb, CLI, inProcess, startAgentdb } from './helpers/cli.js';
 import { buildFixture, type Fixture, RUN } from './helpers/fixture.js';
 
 // `agentdb postgres://… <command>`: every command on a PostgreSQL database (a real server from
@@ -95,9 +97,32 @@ describe('agentdb postgres://… <command>', () => {
     expect((await ui.stop('SIGINT')).code).toBe(0);
   });
 
-  it('mcp says plainly that it serves directories only', async () => {
-    const r = await inProcess([url, 'mcp']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/does not serve a PostgreSQL database yet/);
+  it('mcp serves the PostgreSQL database to an MCP client, and names it without its password', async () => {
+    const client = new Client({ name: 'cli-test', version: '1' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, url, 'mcp'],
+      stderr: 'pipe',
+    });
+    let notes = '';
+    transport.stderr?.on('data', (c: Buffer) => {
+      notes += c.toString('utf8');
+    });
+    await client.connect(transport);
+    try {
+      const got = await client.callTool({ name: 'kv_get', arguments: { run_id: RUN.main, key: 'plan' } });
+      expect(got.isError).toBeFalsy();
+      expect(JSON.stringify(got.structuredContent)).toContain('summarise');
+      const put = await client.callTool({
+        name: 'kv_put',
+        arguments: { run_id: 'from-mcp', key: 'k', value: 7 },
+      });
+      expect(put.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    expect(notes).not.toContain(PASSWORD());
+    const kv = await inProcess([url, 'kv', 'from-mcp', 'get', 'k', '--json']);
+    expect(JSON.parse(kv.stdout)).toEqual({ key: 'k', value: 7 });
   });
 });

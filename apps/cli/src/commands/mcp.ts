@@ -1,7 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { runMcpCommand } from '@agentdb/mcp';
+import { PostgresDatabase } from '@agentdb/postgres';
+import { AgentDB } from '@agentdb/primitives';
 import type { Command } from 'commander';
-import { type CommandContext, isPostgresUrl } from '../context.js';
+import { type CommandContext, displayName, isPostgresUrl } from '../context.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -18,9 +20,6 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
     .allowUnknownOption()
     .action((args: string[]) => {
       if (!(ctx.stdin instanceof Readable)) throw new CliError('mcp needs a readable stdin');
-      // @agentdb/mcp opens a directory itself; serving a PostgreSQL database needs it to take an engine.
-      if (isPostgresUrl(ctx.target))
-        throw new CliError('mcp serves a database directory; it does not serve a PostgreSQL database yet');
       // Protocol messages are whole strings: hand them to the CLI's stdout as they are.
       const stdout = new Writable({
         decodeStrings: false,
@@ -36,6 +35,14 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
         env: process.env,
         signal: ctx.interrupted(),
         program: 'agentdb <dir> mcp',
+        name: displayName(ctx.target),
+        // A directory is opened by @agentdb/mcp itself (with its TTL sweeper: a server runs long).
+        ...(isPostgresUrl(ctx.target)
+          ? {
+              open: async (readOnly: boolean) =>
+                new AgentDB(await PostgresDatabase.open({ connectionString: ctx.target, create: !readOnly })),
+            }
+          : {}),
       });
     });
 }
