@@ -11,6 +11,7 @@ import {
   ENGINE_TRANSACTION,
   type EngineTransaction,
   type Entry,
+  type MutationContext,
   type MutationFn,
   MutationHandle,
   type PutOptions,
@@ -24,10 +25,14 @@ import {
   keyId,
   liveEntry,
   pendingDelete,
+  runMutation,
   type ScanObservation,
 } from '@agentdb/engine/kit';
 import type { PgSnapshot, RawRow } from './pg-snapshot.js';
 import type { TxContext, TxState } from './tx-state.js';
+
+/** Thrown inside a previewed mutation that read a key not loaded yet (getPending loads it and runs again). */
+const NOT_LOADED = new Error('not loaded');
 
 /**
  * An optimistic, serializable transaction on PostgreSQL: reads see one pinned snapshot plus the
@@ -242,6 +247,53 @@ export class PgTransaction implements EngineTransaction {
       }
     } finally {
       await rows.return(undefined);
+    }
+  }
+
+  /**
+   * The value `key` will have once this transaction's pending commit-time mutations of it have run,
+   * run here on this snapshot's value plus its own writes (at commit they run on the latest value);
+   * `get` when there are none. A tracked read; keys the mutation functions read are read like `get`.
+   *
+   * @example
+   * tx.mutate(countKey, (n) => ({ value: Number(n ?? 0) + 1, result: null }));
+   * const count = await tx.getPending(countKey); // includes the increment above
+   */
+  async getPending(key: EncodedKey): Promise<Value | undefined> {
+    this.#active();
+    const k = checkKey(key);
+    const id = keyId(k);
+    const current = (await this.getEntry(k))?.value;
+    const own = this.#state.mutations.filter((m) => keyId(m.key) === id);
+    if (own.length === 0) return current;
+    // Mutation functions are synchronous: a key they read that is not loaded yet is loaded (a tracked
+    // read), and they run again, as at commit.
+    for (;;) {
+      const missing: Buffer[] = [];
+      const ctx: MutationContext = {
+        get: (other) => {
+          const o = checkKey(other);
+          const oid = keyId(o);
+          const pending = this.#state.writes.get(oid);
+          if (pending !== undefined) return liveEntry(pending.stored, 0, this.#ctx.ttlNow())?.value;
+          const row = this.#state.cache.get(oid);
+          if (row === undefined) {
+            missing.push(o);
+            throw NOT_LOADED;
+          }
+          return row === null ? undefined : liveEntry(row.entry, row.version, this.#ctx.ttlNow())?.value;
+        },
+        put: () => {},
+        delete: () => {},
+      };
+      try {
+        let value = current;
+        for (const m of own) value = runMutation(m.fn, value, ctx).value;
+        return value;
+      } catch (error) {
+        if (missing.length === 0) throw error;
+        for (const o of missing) await this.getEntry(o);
+      }
     }
   }
 

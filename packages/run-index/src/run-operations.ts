@@ -191,7 +191,7 @@ export class RunOperations {
 
   /** Inside a transaction this counts its own creates and deletes (the engine previews pending increments). */
   async count(): Promise<number> {
-    return Number((await this.#tx.get(COUNT_KEY)) ?? 0);
+    return Number((await this.#tx.getPending(COUNT_KEY)) ?? 0);
   }
 
   async #childIds(runId: string, limit?: number): Promise<string[]> {

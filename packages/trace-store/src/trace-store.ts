@@ -160,8 +160,9 @@ export class TraceStoreView {
    * const n = await traces.in(tx).count();
    */
   async count(): Promise<number> {
-    // Inside a transaction this includes its own records (the engine previews pending increments).
-    const [stored] = await this.#reads.getMany([countKey(this.runId)]);
+    // Inside a transaction this includes its own records: the engine previews the pending increments.
+    const key = countKey(this.runId);
+    const stored = this.#tx === undefined ? await this.#reads.get(key) : await this.#tx.getPending(key);
     return typeof stored === 'number' ? stored : 0;
   }
 
