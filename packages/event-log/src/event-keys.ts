@@ -1,6 +1,5 @@
+import { hash } from 'node:crypto';
 import { type EncodedKey, Key, type KeyRange, MAX_KEY_STRING_BYTES, TypeTag, tagRange } from '@agentdb/core';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 
 /**
  * Key layout of one run's log, all under `TypeTag.Event`:
@@ -27,7 +26,7 @@ export function metaKey(runId: string): EncodedKey {
 function typeParts(eventType: string): [string, string] {
   return Buffer.byteLength(eventType, 'utf8') <= MAX_KEY_STRING_BYTES
     ? [BY_TYPE, eventType]
-    : [BY_TYPE_DIGEST, bytesToHex(sha256(new TextEncoder().encode(eventType)))];
+    : [BY_TYPE_DIGEST, hash('sha256', eventType, 'hex')];
 }
 
 /** The type-index entry of event `sequence`. */
