@@ -37,7 +37,14 @@ addExtension({
   },
 });
 
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
+// copyBuffers: decoded byte strings are copies, never views of the source, so a value can be decoded
+// straight from LMDB's reused read buffer and still be kept.
+const encoder = new Encoder({
+  useRecords: false,
+  mapsAsObjects: true,
+  tagUint8Array: false,
+  copyBuffers: true,
+});
 
 export interface EncodeOptions extends ValidateOptions {
   /** Largest encoded size accepted, in bytes. Default 16 MiB. */

@@ -26,7 +26,6 @@ import { checkKey } from './key-bytes.js';
 import { Lifecycle } from './lifecycle.js';
 import { OpenScans, type ScanHold } from './open-scans.js';
 import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
-import type { RawEntry } from './read-view.js';
 import { checkScan, liveEntry, scanView } from './scan.js';
 import type { Snapshot } from './snapshot.js';
 import { Storage } from './storage.js';
@@ -223,13 +222,12 @@ export class Database implements Engine {
   #latest(key: EncodedKey): Entry | undefined {
     this.#lifecycle.assertOpen();
     const k = checkKey(key);
-    let raw: RawEntry | undefined;
+    const now = this.#ttl.now();
     try {
-      raw = this.#storage.readLatest(k);
+      return this.#storage.readLatestWith(k, liveEntry, now);
     } catch (error) {
-      raw = this.#scans.afterReadersFull(error, () => this.#storage.readLatest(k));
+      return this.#scans.afterReadersFull(error, () => this.#storage.readLatestWith(k, liveEntry, now));
     }
-    return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, this.#ttl.now());
   }
 
   /**

@@ -1,7 +1,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentDBError } from '@agentdb/core';
-import { open, type RootDatabase } from 'lmdb';
+import { getLastVersion, open, type RootDatabase } from 'lmdb';
 import { logEntryHeader } from './commit-log.js';
 import { checkDataFile } from './data-file.js';
 import { ensureDirectory, memoryDirectory } from './directory.js';
@@ -177,6 +177,28 @@ export class Storage {
     } catch (error) {
       throw storageError(error, 'reading');
     }
+  }
+
+  /**
+   * A counted read of the latest committed entry that hands its bytes to `use` without copying them:
+   * they are lmdb-js's shared read buffer, valid only until the next read, so `use` must be done with
+   * them when it returns (decoding copies what it keeps: the codec copies byte strings).
+   */
+  readLatestWith<T, A>(
+    key: Uint8Array,
+    use: (stored: Uint8Array, version: number, arg: A) => T,
+    arg: A,
+  ): T | undefined {
+    this.reads++;
+    let stored: Uint8Array | undefined;
+    let version: number;
+    try {
+      stored = this.#dbs.data.getBinaryFast(asBuffer(key));
+      version = getLastVersion();
+    } catch (error) {
+      throw storageError(error, 'reading');
+    }
+    return stored === undefined ? undefined : use(stored, version, arg);
   }
 
   /**

@@ -37,9 +37,10 @@ export function entryExpiry(stored: Uint8Array): number | undefined {
   return Buffer.from(stored.buffer, stored.byteOffset, stored.length).readDoubleBE(1);
 }
 
-/** The CBOR value bytes inside stored bytes. */
+/** The CBOR value bytes inside stored bytes: a plain `Uint8Array` view, what `decodeValue` reads fastest. */
 export function entryValue(stored: Uint8Array): Uint8Array {
-  return stored.subarray((flags(stored) & HAS_EXPIRY) === 0 ? 1 : 9);
+  const at = (flags(stored) & HAS_EXPIRY) === 0 ? 1 : 9;
+  return new Uint8Array(stored.buffer, stored.byteOffset + at, stored.length - at);
 }
 
 /** True when stored bytes carry an expiry at or before `now`. */
