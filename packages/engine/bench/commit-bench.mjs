@@ -7,6 +7,14 @@
 // in alternating pairs; each pair gives the ratio of the two medians, and the result is the median
 // of those ratios. Alternating pairs cancel the slow drifts of a shared machine that a single
 // back-to-back run would charge to whichever side ran second.
+//
+// Why its ratio is higher than the bench app's "KV put, 1,000 in flight" row (apps/bench, the judge of
+// performance targets): this measures the ENGINE alone — `db.transaction((tx) => tx.put(key, value))`
+// with a prebuilt key — while the bench app measures the KV primitive a user calls, `kv.put(run, key,
+// value)`, which also checks the run id, key and options, builds the key and goes through the facade's
+// transaction. The difference between the two ratios is the primitive layer's cost. Both use the
+// same raw baseline (lmdb-js batched put with its defaults, then `await flushed`) and the median of
+// several samples; this one also alternates the sides in pairs.
 // Run: pnpm --filter @agentdb/engine bench   (after a build)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
