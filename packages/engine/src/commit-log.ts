@@ -51,7 +51,8 @@ export interface CommitRecord {
 
 /** Accumulates the commits of one batch, encoding each as it is added, into one log entry. */
 export class LogEntryBuilder {
-  #out = Buffer.allocUnsafe(1 << 16);
+  // Small to start (a lone commit logs ~100 bytes; a 64 KiB start cost 3% of a sequential commit), doubled as needed.
+  #out = Buffer.allocUnsafe(4096);
   #at = HEADER + 4;
   #first = 0;
   #count = 0;
