@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import type { CommandContext } from './context.js';
+import { type CommandContext, displayName } from './context.js';
 import { describeError, EXIT_USAGE } from './errors.js';
 import { Output, useColor } from './output.js';
 import { buildProgram, COMMANDS } from './program.js';
@@ -37,7 +37,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       : fail(`missing command after ${dir}; one of: ${COMMANDS.join(', ')}`, EXIT_USAGE);
   }
   const ctx: CommandContext = {
-    dir: dir ?? '',
+    dir: displayName(dir ?? ''),
+    target: dir ?? '',
     out: new Output((s) => io.stdout.write(s), useColor(io.stdout, io.env)),
     note: (line) => writeError(`${line}\n`),
     stdin: io.stdin,

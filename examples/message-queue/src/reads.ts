@@ -1,4 +1,4 @@
-import { AgentDBError, type EncodedKey, keySuccessor, type Value } from '@agentdb/core';
+import { AgentDBError, type EncodedKey } from '@agentdb/core';
 import { isEngineTransaction, type ReadSource } from '@agentdb/engine';
 import {
   allMessagesRange,
@@ -63,22 +63,12 @@ export async function peekMessages(
 }
 
 /**
- * The tail and head records of `queue` from one snapshot. Inside a transaction the tail is read with a
- * one-key scan, which the engine does not extend with pending commit-time mutations: this
- * transaction's own sends are not counted before they commit (the commit still checks the read).
+ * How many messages `queue` holds: two counter reads from one snapshot, never a scan of the messages.
+ * Inside a transaction its own sends (commit-time mutations, which `getMany` does not run) are not
+ * counted before they commit.
  */
-async function counters(src: ReadSource, runId: string, queue: string): Promise<(Value | undefined)[]> {
-  const tail = tailKey(runId, queue);
-  const head = headKey(runId, queue);
-  if (!isEngineTransaction(src)) return src.getMany([tail, head]);
-  let committedTail: Value | undefined;
-  for await (const e of src.scan({ start: tail, end: keySuccessor(tail) })) committedTail = e.value;
-  return [committedTail, await src.get(head)];
-}
-
-/** How many messages `queue` holds: two counter reads, never a scan of the messages. */
 export async function queueSize(src: ReadSource, runId: string, queue: string): Promise<number> {
-  const [tail, head] = await counters(src, runId, queue);
+  const [tail, head] = await src.getMany([tailKey(runId, queue), headKey(runId, queue)]);
   const next = parseTail(tail)?.next ?? 0;
   const first = parseHead(head);
   if (first > next) {

@@ -7,7 +7,7 @@ import {
   keySuccessor,
   type Value,
 } from '@agentdb/core';
-import { type CommitRecord, type Engine, isEngineTransaction, type ReadSource } from '@agentdb/engine';
+import type { CommitRecord, Engine, ReadSource } from '@agentdb/engine';
 import { checkIterOptions, validateEventType, validateSequence } from './arguments.js';
 import {
   allTypeIndexRanges,
@@ -34,15 +34,12 @@ import type { ChainVerification, Event, IterOptions } from './types.js';
  */
 
 /**
- * The log's metadata as the snapshot holds it. Inside a transaction it is read with a one-key scan,
- * which the engine does not extend with pending commit-time mutations (a `get` would preview this
- * transaction's own appends, whose events do not exist before commit); the commit still checks it.
+ * The log's metadata as the snapshot holds it. Inside a transaction `get` does not run the
+ * transaction's own pending appends (commit-time mutations, previewed only by `getPending`), so their
+ * events, which do not exist before commit, are not counted.
  */
 async function readMeta(src: ReadSource, runId: string): Promise<LogMeta | undefined> {
-  const key = metaKey(runId);
-  if (!isEngineTransaction(src)) return parseMeta(await src.get(key));
-  for await (const e of src.scan({ start: key, end: keySuccessor(key) })) return parseMeta(e.value);
-  return undefined;
+  return parseMeta(await src.get(metaKey(runId)));
 }
 
 /** The event at `sequence`, or `undefined` past the end of the log. */

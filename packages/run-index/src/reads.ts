@@ -1,5 +1,5 @@
 import { AgentDBError, compareKeys, type EncodedKey, keySuccessor } from '@agentdb/core';
-import type { ReadSource, ScanEntry } from '@agentdb/engine';
+import { isEngineTransaction, type ReadSource, type ScanEntry } from '@agentdb/engine';
 import {
   COUNT_KEY,
   comparePositions,
@@ -27,9 +27,12 @@ export async function readRun(src: ReadSource, runId: string): Promise<RunMetada
   return value === undefined ? undefined : fromRecord(runId, value);
 }
 
-/** How many runs exist: one read of the counter (in a transaction, with its own creates and deletes). */
+/**
+ * How many runs exist: one read of the counter. Inside a transaction it includes the transaction's own
+ * creates and deletes, whose counter changes are commit-time mutations only `getPending` runs.
+ */
 export async function countRuns(src: ReadSource): Promise<number> {
-  return Number((await src.get(COUNT_KEY)) ?? 0);
+  return Number((isEngineTransaction(src) ? await src.getPending(COUNT_KEY) : await src.get(COUNT_KEY)) ?? 0);
 }
 
 /** Every run id in creation order (reads only the creation-time index). */

@@ -50,7 +50,7 @@ function writeChange(
   const delta = before === undefined ? 1 : after === undefined ? -1 : 0;
   if (delta !== 0) {
     // A commit-time mutation never conflicts, so concurrent creates do not contend on the counter; this
-    // transaction's own reads of the counter already include it (the engine previews pending mutations).
+    // transaction's count() reads it back with getPending.
     tx.mutate(COUNT_KEY, (n) => ({ value: Number(n ?? 0) + delta, result: null }));
   }
   return deleted;

@@ -1,5 +1,5 @@
 import { invalidArgument, Key, type KeyRange, validateKeyString } from '@agentdb/core';
-import type { ReadSource } from '@agentdb/engine';
+import { isEngineTransaction, type ReadSource } from '@agentdb/engine';
 import { checkPage, checkTime, type Page, validateTraceId, WHOLE } from './arguments.js';
 import {
   afterPosition,
@@ -37,9 +37,13 @@ export async function traceExists(src: ReadSource, runId: string, id: string): P
   return v !== undefined;
 }
 
-/** How many traces the run holds: one read of the counter (in a transaction, with its own records). */
+/**
+ * How many traces the run holds: one read of the counter. Inside a transaction it includes the
+ * transaction's own records, whose increments are commit-time mutations only `getPending` runs.
+ */
 export async function countTraces(src: ReadSource, runId: string): Promise<number> {
-  const [stored] = await src.getMany([countKey(runId)]);
+  const key = countKey(runId);
+  const stored = isEngineTransaction(src) ? await src.getPending(key) : await src.get(key);
   return typeof stored === 'number' ? stored : 0;
 }
 

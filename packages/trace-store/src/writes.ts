@@ -39,8 +39,8 @@ export async function recordTrace(tx: EngineTransaction, runId: string, rec: Che
   // of this trace is buffered. Index entries are built above, so they cannot fail.
   tx.put(key, trace as unknown as Value);
   for (const k of indexKeys) tx.put(k, id);
-  // A commit-time increment: concurrent recorders in one run never conflict on the counter, and this
-  // transaction's own reads of the counter already count it (the engine previews pending mutations).
+  // A commit-time increment: concurrent recorders in one run never conflict on the counter; this
+  // transaction's count() reads it back with getPending.
   tx.mutate(countKey(runId), (n) => ({ value: (typeof n === 'number' ? n : 0) + 1, result: undefined }));
   return id;
 }
