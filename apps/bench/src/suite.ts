@@ -1,6 +1,7 @@
 import type { BenchConfig } from './config.js';
 import type { BenchContext } from './context.js';
 import type { BenchResult } from './result.js';
+import { batchedWorkloads } from './workloads/batched.js';
 import { eventWorkloads } from './workloads/events.js';
 import { kvWorkloads } from './workloads/kv.js';
 import { langgraphWorkloads } from './workloads/langgraph.js';
@@ -14,6 +15,7 @@ export const GROUPS = {
   kv: kvWorkloads,
   events: eventWorkloads,
   transactions: transactionWorkloads,
+  batched: batchedWorkloads,
   scaling: scalingWorkloads,
   memory: memoryWorkloads,
   langgraph: langgraphWorkloads,

@@ -64,6 +64,9 @@ describe('bench suite on tiny sizes', () => {
       'events.len',
       'traces.getTree',
       'event append, 20 concurrent, at log length 100',
+      '20 KV puts in one transaction',
+      '20 event appends in one transaction',
+      '20 trace records (2 tags) in one transaction',
     ]) {
       expect(
         targeted.some((t) => t.startsWith(w)),
@@ -81,9 +84,33 @@ describe('bench suite on tiny sizes', () => {
       'better-sqlite3 WAL sync=FULL, 1 txn per put',
       'better-sqlite3 WAL sync=NORMAL, all 20 in 1 txn',
       'better-sqlite3 SELECT + JSON.parse',
-      'better-sqlite3 WAL sync=FULL + JS sha256 chain, 1 txn per append',
+      'better-sqlite3 WAL sync=FULL + sha256 chain, 1 txn per append',
+      'better-sqlite3 WAL sync=FULL, trace row + indices, 1 txn per trace',
+      'lmdb-js, the same puts in 1 txn',
     ]) {
       expect(baselines, b).toContain(b);
+    }
+  });
+
+  it('gives every write row a raw lmdb-js limit (≥ 0.5×), and every batched row the SQLite glue (≥ 1×)', () => {
+    // LangGraph rows compare two integrations (AgentDBSaver, SqliteSaver), not storage paths.
+    const writes = rows.filter(
+      (r) =>
+        /put|append|record|txn|commit/.test(r.workload) &&
+        r.dataSize === 0 &&
+        !r.workload.startsWith('LangGraph'),
+    );
+    const workloads = new Set(writes.map((r) => r.workload));
+    expect(workloads.size).toBeGreaterThanOrEqual(8);
+    for (const w of workloads) {
+      const limits = writes.filter((r) => r.workload === w && r.baseline?.startsWith('lmdb-js'));
+      expect(
+        limits.some((r) => r.target !== null && (r.target.includes('0.5') || r.target.includes('0.8'))),
+        w,
+      ).toBe(true);
+    }
+    for (const r of rows.filter((r) => r.workload.endsWith('in one transaction'))) {
+      if (r.baseline?.startsWith('better-sqlite3')) expect(r.target, r.workload).toBe('≥ 1 × baseline');
     }
   });
 

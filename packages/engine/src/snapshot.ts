@@ -3,6 +3,9 @@ import type { Database as LmdbDatabase, Transaction as LmdbReadTxn } from 'lmdb'
 import { storageError } from './lmdb-errors.js';
 import { asBuffer, boundedRange, type RawEntry, type ReadView } from './read-view.js';
 
+/** A snapshot released without a reason (the normal end of a transaction's reads). */
+const RELEASED: unique symbol = Symbol('released');
+
 /** A pinned LMDB read transaction. Always `release()` it. */
 export interface Snapshot extends ReadView {
   /**
@@ -24,7 +27,7 @@ export class LmdbSnapshot implements Snapshot {
   readonly #data: LmdbDatabase<Buffer, Buffer>;
   readonly #counted: () => void;
   readonly #open = new Set<Iterator<RawEntry>>();
-  #ended: AgentDBError | undefined;
+  #ended: AgentDBError | typeof RELEASED | undefined;
 
   /** @param counted called once per entry read (the database's read counter) */
   constructor(txn: LmdbReadTxn, data: LmdbDatabase<Buffer, Buffer>, counted: () => void) {
@@ -34,6 +37,7 @@ export class LmdbSnapshot implements Snapshot {
   }
 
   #check(): void {
+    if (this.#ended === RELEASED) throw new AgentDBError('CLOSED', 'this read snapshot was released');
     if (this.#ended !== undefined) throw this.#ended;
   }
 
@@ -74,7 +78,9 @@ export class LmdbSnapshot implements Snapshot {
 
   release(reason?: AgentDBError): void {
     if (this.#ended !== undefined) return;
-    this.#ended = reason ?? new AgentDBError('CLOSED', 'this read snapshot was released');
+    // The error is built when a read after release needs it: every transaction releases its
+    // snapshot, and capturing a stack trace each time cost more than the transaction's reads.
+    this.#ended = reason ?? RELEASED;
     for (const it of this.#open) it.return?.();
     this.#open.clear();
     this.#txn.done();

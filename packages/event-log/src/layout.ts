@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import {
   AgentDBError,
   decodeValue,
@@ -10,8 +11,6 @@ import {
   tagRange,
   type Value,
 } from '@agentdb/core';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Event } from './types.js';
 
 /*
@@ -46,7 +45,7 @@ export function metaKey(runId: string): EncodedKey {
 function typeParts(eventType: string): [string, string] {
   return Buffer.byteLength(eventType, 'utf8') <= MAX_KEY_STRING_BYTES
     ? [BY_TYPE, eventType]
-    : [BY_TYPE_DIGEST, bytesToHex(sha256(new TextEncoder().encode(eventType)))];
+    : [BY_TYPE_DIGEST, hash('sha256', eventType, 'hex')];
 }
 
 /** The type-index entry of event `sequence`. */
@@ -86,71 +85,77 @@ export function eventRange(runId: string, from: number, to = SEQUENCE_LIMIT): Ke
  * | 25+n+m      | 32   | `prevHash` as 32 raw bytes (64 zero hex → zeros) |
  *
  * `hash` = lowercase hex of SHA-256 over these 57+n+m bytes. The fields known before commit
- * (eventType, payload) come first so their SHA-256 state can be computed outside the commit and only
- * the 48-byte suffix is hashed while the write lock is held.
+ * (eventType, payload) come first, so the whole layout is laid out once when the event is appended and
+ * only the 48-byte suffix is filled in while the write lock is held; the digest is one call into
+ * Node's native SHA-256.
  */
 export const HASH_LAYOUT_VERSION = 1;
 
 /** The `prevHash` of the first event of every run: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const HEX_HASH = /^[0-9a-f]{64}$/;
+const SUFFIX_BYTES = 48;
+const TWO_POW_32 = 2 ** 32;
 
 /** True for 64 lowercase hex characters. */
 export function isHexHash(v: unknown): v is string {
-  return typeof v === 'string' && HEX_HASH.test(v);
-}
-
-type Sha256State = ReturnType<typeof sha256.create>;
-
-/** The SHA-256 state after the fields known before commit. Reusable: `chainHash` clones it. */
-export type HashPrefix = Sha256State;
-
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
-
-function prefixBytes(eventType: string, payload: Uint8Array): Uint8Array[] {
-  const type = new TextEncoder().encode(eventType);
-  return [Uint8Array.of(HASH_LAYOUT_VERSION), u32(type.length), type, u32(payload.length), payload];
-}
-
-function suffixBytes(sequence: number, timestamp: number, prevHash: string): Uint8Array {
-  const out = new Uint8Array(48);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(sequence));
-  view.setBigUint64(8, BigInt(timestamp));
-  out.set(hexToBytes(prevHash), 16);
-  return out;
+  if (typeof v !== 'string' || v.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = v.charCodeAt(i);
+    // 0-9 or a-f
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 /**
- * Starts the hash of an event with the fields known before its sequence is assigned.
+ * An event's hashed bytes with the fields known before commit filled in and room for the commit-time
+ * suffix. `chainHash` fills the suffix in place and hashes the whole: the same prefix can be finished
+ * any number of times (a retried commit), each call overwriting the suffix completely.
+ */
+export type HashPrefix = Buffer;
+
+function writeU64(out: Buffer, at: number, n: number): void {
+  out.writeUInt32BE(Math.floor(n / TWO_POW_32), at);
+  out.writeUInt32BE(n >>> 0, at + 4);
+}
+
+/**
+ * Lays out the hashed bytes of an event with the fields known before its sequence is assigned.
  *
  * @example
  * const prefix = hashPrefix('tool_call', encodeValue({ tool: 'search' }));
  */
 export function hashPrefix(eventType: string, payload: Uint8Array): HashPrefix {
-  const h = sha256.create();
-  for (const part of prefixBytes(eventType, payload)) h.update(part);
-  return h;
+  const typeLength = Buffer.byteLength(eventType, 'utf8');
+  const out = Buffer.allocUnsafe(9 + typeLength + payload.length + SUFFIX_BYTES);
+  out[0] = HASH_LAYOUT_VERSION;
+  out.writeUInt32BE(typeLength, 1);
+  out.write(eventType, 5, 'utf8');
+  out.writeUInt32BE(payload.length, 5 + typeLength);
+  out.set(payload, 9 + typeLength);
+  return out;
+}
+
+function fillSuffix(bytes: HashPrefix, sequence: number, timestamp: number, prevHash: string): void {
+  const at = bytes.length - SUFFIX_BYTES;
+  writeU64(bytes, at, sequence);
+  writeU64(bytes, at + 8, timestamp);
+  // `write` stops at the first character that is not hex: a short write is a malformed hash.
+  if (!isHexHash(prevHash) || bytes.write(prevHash, at + 16, 32, 'hex') !== 32) {
+    throw new AgentDBError('CORRUPTION', `prevHash ${JSON.stringify(prevHash)} is not a 64-digit hex hash`);
+  }
 }
 
 /**
- * Finishes an event's hash from its prefix state (left untouched) and the commit-time fields.
+ * Finishes an event's hash from its prefix and the commit-time fields.
  *
  * @example
  * chainHash(hashPrefix('start', encodeValue(null)), 0, 1_700_000_000_000, GENESIS_HASH);
  */
 export function chainHash(prefix: HashPrefix, sequence: number, timestamp: number, prevHash: string): string {
-  return bytesToHex(
-    prefix
-      .clone()
-      .update(suffixBytes(sequence, timestamp, prevHash))
-      .digest(),
-  );
+  fillSuffix(prefix, sequence, timestamp, prevHash);
+  return hash('sha256', prefix, 'hex');
 }
 
 /** The fields an event's hash covers. */
@@ -172,17 +177,9 @@ export interface HashedFields {
  * createHash('sha256').update(bytes).digest('hex') === event.hash;
  */
 export function hashedBytes(fields: HashedFields): Uint8Array {
-  const parts = [
-    ...prefixBytes(fields.eventType, fields.payloadBytes),
-    suffixBytes(fields.sequence, fields.timestamp, fields.prevHash),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const bytes = hashPrefix(fields.eventType, fields.payloadBytes);
+  fillSuffix(bytes, fields.sequence, fields.timestamp, fields.prevHash);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 // ─── Stored records ─────────────────────────────────────────────────────────────────────────────

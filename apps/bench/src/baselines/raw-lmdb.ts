@@ -1,6 +1,9 @@
 import type { Value } from '@agentdb/primitives';
 import { type Database, open, type RootDatabase } from 'lmdb';
 
+/** One raw put: a tuple key and a value lmdb-js encodes with msgpackr. */
+export type RawPut = (key: (string | number)[], value: Value) => void;
+
 /**
  * The first baseline: lmdb-js used directly, as its README shows — default key encoding
  * (ordered-binary) and value encoding (msgpackr), one named sub-database. No versions, no log, no
@@ -51,6 +54,26 @@ export class RawLmdb {
     this.env.transactionSync(() => {
       this.db.putSync(key, value);
     });
+  }
+
+  /**
+   * Writes what `fill` puts, durably, the way the AgentDB row under comparison commits: `'one-txn'` is
+   * one lmdb-js write transaction (`env.transaction`, the batched rows), `'in-flight'` issues every
+   * put at once for lmdb-js to batch (the rows with 1,000 concurrent transactions). Both resolve once
+   * the writes are flushed to disk.
+   *
+   * @example
+   * await raw.write('one-txn', (put) => put(['bench', 'a'], { n: 1 }));
+   */
+  async write(mode: 'one-txn' | 'in-flight', fill: (put: RawPut) => void): Promise<void> {
+    if (mode === 'one-txn') {
+      await this.env.transaction(() => fill((key, value) => void this.db.put(key, value)));
+    } else {
+      const writes: Promise<boolean>[] = [];
+      fill((key, value) => void writes.push(this.db.put(key, value)));
+      await Promise.all(writes);
+    }
+    await this.env.flushed;
   }
 
   /** A read from lmdb-js's own read transaction (cached and renewed by lmdb-js). @example raw.get(['bench', 'a']) */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Value } from '@agentdb/primitives';
+import type { TraceType, Value } from '@agentdb/primitives';
 import Sqlite from 'better-sqlite3';
 
 /** `FULL` syncs the WAL at every commit (≈ strict); `NORMAL` only at checkpoints (≈ buffered). */
@@ -25,6 +25,10 @@ export class SqliteGlue {
   readonly #kvGet: Sqlite.Statement<[string, string], { value: string }>;
   readonly #head: Sqlite.Statement<[string], { seq: number; hash: string }>;
   readonly #insertEvent: Sqlite.Statement;
+  readonly #insertTrace: Sqlite.Statement;
+  readonly #insertTag: Sqlite.Statement;
+  #traces = 0;
+  readonly #recordMany: (run: string, trace: TraceType, tags: readonly string[], n: number) => void;
   readonly #kvPutMany: (run: string, keys: readonly string[], value: Value) => void;
   readonly #appendOne: (run: string, type: string, payload: Value) => number;
   readonly #appendMany: (run: string, type: string, payloads: readonly Value[]) => void;
@@ -38,6 +42,13 @@ export class SqliteGlue {
         ts INTEGER NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
         PRIMARY KEY (run, seq)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS events_by_type ON events (run, type, seq);
+      CREATE TABLE IF NOT EXISTS traces (run TEXT NOT NULL, id TEXT NOT NULL, parent TEXT, type TEXT NOT NULL,
+        ts INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS traces_by_type ON traces (run, type, ts, id);
+      CREATE INDEX IF NOT EXISTS traces_by_time ON traces (run, ts, id);
+      CREATE INDEX IF NOT EXISTS traces_by_parent ON traces (run, parent, ts, id);
+      CREATE TABLE IF NOT EXISTS trace_tags (run TEXT NOT NULL, tag TEXT NOT NULL, ts INTEGER NOT NULL,
+        id TEXT NOT NULL, PRIMARY KEY (run, tag, ts, id)) WITHOUT ROWID;
     `);
     this.#kvPut = db.prepare('INSERT OR REPLACE INTO kv (run, key, value) VALUES (?, ?, ?)');
     this.#kvGet = db.prepare('SELECT value FROM kv WHERE run = ? AND key = ?');
@@ -45,6 +56,13 @@ export class SqliteGlue {
     this.#insertEvent = db.prepare(
       'INSERT INTO events (run, seq, type, ts, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.#insertTrace = db.prepare(
+      'INSERT INTO traces (run, id, parent, type, ts, value) VALUES (?, ?, NULL, ?, ?, ?)',
+    );
+    this.#insertTag = db.prepare('INSERT INTO trace_tags (run, tag, ts, id) VALUES (?, ?, ?, ?)');
+    this.#recordMany = db.transaction((run: string, trace: TraceType, tags: readonly string[], n: number) => {
+      for (let i = 0; i < n; i++) this.#recordInTx(run, trace, tags);
+    });
     this.#kvPutMany = db.transaction((run: string, keys: readonly string[], value: Value) => {
       const json = JSON.stringify(value);
       for (const k of keys) this.#kvPut.run(run, k, json);
@@ -95,6 +113,30 @@ export class SqliteGlue {
   len(run: string): number {
     const head = this.#head.get(run);
     return head === undefined ? 0 : head.seq + 1;
+  }
+
+  /**
+   * Records `n` traces (a row indexed by type, time and parent, plus one row per tag) in one
+   * transaction; `n = 1` is one transaction per trace.
+   *
+   * @example
+   * sql.recordTraces('r', { type: 'thought', content: 'x' }, ['plan'], 1000);
+   */
+  recordTraces(run: string, trace: TraceType, tags: readonly string[], n: number): void {
+    this.#recordMany(run, trace, tags, n);
+  }
+
+  #recordInTx(run: string, trace: TraceType, tags: readonly string[]): void {
+    const id = `t${(this.#traces++).toString(36).padStart(20, '0')}`;
+    const ts = Date.now();
+    this.#insertTrace.run(
+      run,
+      id,
+      trace.type,
+      ts,
+      JSON.stringify({ id, traceType: trace, timestamp: ts, tags }),
+    );
+    for (const tag of tags) this.#insertTag.run(run, tag, ts, id);
   }
 
   #appendInTx(run: string, type: string, payload: Value): number {

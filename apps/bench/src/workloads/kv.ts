@@ -86,7 +86,7 @@ async function putInFlight(
         m2,
         cfg.budget,
       );
-      rows.push(versus(m, SQLITE_PER_PUT, sqlEach));
+      rows.push(versus(m, SQLITE_PER_PUT, sqlEach, 1));
     }
     return rows;
   } finally {
@@ -142,7 +142,7 @@ async function hotGet({ cfg, log }: BenchContext, scratch: Scratch): Promise<Ben
     );
     if (misses !== 0) throw new Error(`KV get bench: ${misses} preloaded keys were missing`);
     const m = { workload, ours, dataSize: n, durability: 'strict' as const, extra: { readsPerOp } };
-    return [versus(m, 'lmdb-js get', rawT, 0.5), versus(m, 'better-sqlite3 SELECT + JSON.parse', sqlT)];
+    return [versus(m, 'lmdb-js get', rawT, 0.5), versus(m, 'better-sqlite3 SELECT + JSON.parse', sqlT, 1)];
   } finally {
     sql.close();
     await raw.close();
@@ -183,7 +183,7 @@ async function sequentialCommits({ cfg, log }: BenchContext, scratch: Scratch): 
     const m = { workload, ours, dataSize: 0, durability: 'strict' as const };
     return [
       versus(m, 'lmdb-js transactionSync (put)', rawT, 0.8),
-      versus(m, 'better-sqlite3 WAL sync=FULL, 1 txn per put', sqlT),
+      versus(m, 'better-sqlite3 WAL sync=FULL, 1 txn per put', sqlT, 1),
     ];
   } finally {
     sql.close();
