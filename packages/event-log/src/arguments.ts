@@ -1,5 +1,5 @@
 import { checkBoolean, checkInt, checkOptions, describe, encodeValue, invalidArgument } from '@agentdb/core';
-import type { AppendOptions, IterOptions } from './types.js';
+import type { IterOptions } from './types.js';
 
 /*
  * Argument checks of the event log, through the kit of @agentdb/core: each reads its input once (a
