@@ -6,15 +6,17 @@ import {
   type EngineTransaction,
   type MutationHandle,
 } from '@agentdb/engine';
-import { MessageQueueView } from './message-queue-view.js';
-import type { MessageQueueOptions, QueuedMessage, TakeOptions } from './queued-message.js';
-import { checkQueueOptions } from './validate.js';
+import { checkQueueOptions, checkSend, checkTakeOptions, validateQueueName } from './arguments.js';
+import { MessageQueueView, type QueueSettings } from './message-queue-view.js';
+import { peekMessages, queueNames, queueSize } from './reads.js';
+import type { MessageQueueOptions, QueuedMessage, TakeOptions } from './types.js';
+import { receiveMessages, sendMessage } from './writes.js';
 
 /**
  * Bounded FIFO message queues, per (run, queue name), stored under the extension TypeTag 0x10: the worked
- * example of extending AgentDB. A stateless facade over a `Database` (it holds the database and its
- * capacity, nothing else; two instances see the same queues). `send` and `receive` are each their own
- * transaction; `peek`, `size` and `queues` read one database snapshot.
+ * example of extending AgentDB. A stateless facade over an engine (it holds the engine and its
+ * settings, nothing else; two instances see the same queues). `send` and `receive` are each their own
+ * transaction; `peek`, `size` and `queues` read one engine snapshot.
  *
  * @example
  * const queue = new MessageQueue(db, { capacity: 100 });
@@ -23,7 +25,7 @@ import { checkQueueOptions } from './validate.js';
  */
 export class MessageQueue {
   readonly #db: Engine;
-  readonly #capacity: number;
+  readonly #settings: QueueSettings;
 
   /**
    * @example
@@ -31,7 +33,7 @@ export class MessageQueue {
    */
   constructor(db: Engine, opts?: MessageQueueOptions) {
     checkDatabase(db, 'MessageQueue');
-    this.#capacity = checkQueueOptions(opts);
+    this.#settings = { capacity: checkQueueOptions(opts), maxValueBytes: db.maxValueBytes };
     this.#db = db;
   }
 
@@ -42,7 +44,7 @@ export class MessageQueue {
    * new MessageQueue(db).capacity; // 10000
    */
   get capacity(): number {
-    return this.#capacity;
+    return this.#settings.capacity;
   }
 
   /**
@@ -52,18 +54,14 @@ export class MessageQueue {
    * @example
    * let seq!: MutationHandle<number>;
    * await db.transaction(async (tx) => {
-   *   await kv.in(tx).put('plan', plan);
+   *   tx.put(Key.kv('run-1', 'plan'), ['fetch', 'summarise']);
    *   seq = queue.in(tx).send('jobs', { step: 1 });
    * }, { runId: 'run-1' }); // both or neither
    * await seq;
    */
   in(tx: EngineTransaction, runId?: string): MessageQueueView {
-    return new MessageQueueView(this.#db, this.#capacity, bindView(tx, runId, 'queue'));
-  }
-
-  #snapshot(runId: string): MessageQueueView {
-    validateRunId(runId);
-    return new MessageQueueView(this.#db, this.#capacity, { tx: undefined, runId });
+    const bound = bindView(tx, runId, 'queue');
+    return new MessageQueueView(bound.tx, bound.runId, this.#settings);
   }
 
   /**
@@ -76,10 +74,11 @@ export class MessageQueue {
    */
   async send(runId: string, queue: string, message: Value): Promise<number> {
     validateRunId(runId);
+    const checked = checkSend(queue, message, this.#settings.maxValueBytes);
     let pending: MutationHandle<number> | undefined;
     await this.#db.transaction(
       (tx) => {
-        pending = this.in(tx, runId).send(queue, message);
+        pending = sendMessage(tx, runId, checked, this.#settings.capacity);
       },
       { runId },
     );
@@ -94,12 +93,14 @@ export class MessageQueue {
    * for (;;) {
    *   const batch = await queue.receive('run-1', 'jobs', { max: 10 });
    *   if (batch.length === 0) break;
-   *   for (const { message } of batch) await work(message);
+   *   for (const { message } of batch) console.log(message);
    * }
    */
   async receive(runId: string, queue: string, opts?: TakeOptions): Promise<QueuedMessage[]> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).receive(queue, opts), { runId });
+    validateQueueName(queue);
+    const max = checkTakeOptions(opts, 'receive');
+    return this.#db.transaction((tx) => receiveMessages(tx, runId, queue, max), { runId });
   }
 
   /**
@@ -109,7 +110,9 @@ export class MessageQueue {
    * const [next] = await queue.peek('run-1', 'jobs');
    */
   async peek(runId: string, queue: string, opts?: TakeOptions): Promise<QueuedMessage[]> {
-    return this.#snapshot(runId).peek(queue, opts);
+    validateRunId(runId);
+    validateQueueName(queue);
+    return peekMessages(this.#db, runId, queue, checkTakeOptions(opts, 'peek'));
   }
 
   /**
@@ -119,7 +122,9 @@ export class MessageQueue {
    * const backlog = await queue.size('run-1', 'jobs');
    */
   async size(runId: string, queue: string): Promise<number> {
-    return this.#snapshot(runId).size(queue);
+    validateRunId(runId);
+    validateQueueName(queue);
+    return queueSize(this.#db, runId, queue);
   }
 
   /**
@@ -129,6 +134,7 @@ export class MessageQueue {
    * await queue.queues('run-1'); // ['jobs', 'results']
    */
   async queues(runId: string): Promise<string[]> {
-    return this.#snapshot(runId).queues();
+    validateRunId(runId);
+    return queueNames(this.#db, runId);
   }
 }

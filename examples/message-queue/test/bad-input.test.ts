@@ -1,9 +1,9 @@
-import { type ErrorCode, isAgentDBError, Key, type Value } from '@agentdb/core';
-import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
+import { type ErrorCode, Key, type Value } from '@agentdb/core';
 import type { Database, Transaction } from '@agentdb/engine';
+import { badOptions, flipping, hostileValues, refused } from '@agentdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { MessageQueue, type MessageQueueOptions, type TakeOptions } from '../src/index.js';
-import { dumpRun, type QueueFixture, sendAll, useQueue } from './helpers.js';
+import { type QueueFixture, sendAll, useQueue } from './helpers.js';
 
 const RUN = 'run-bad';
 const f = useQueue({ scope: 'file' });
@@ -15,15 +15,7 @@ async function expectRefused(
   code: ErrorCode,
   path?: string,
 ): Promise<void> {
-  const { db } = fx;
-  const before = { version: db.stats().version, data: await dumpRun(db, RUN) };
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isAgentDBError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-  if (path !== undefined) expect((error as { path?: string }).path).toBe(path);
-  expect({ version: db.stats().version, data: await dumpRun(db, RUN) }).toStrictEqual(before);
+  await refused(fx.db, call, code, path === undefined ? {} : { path });
 }
 
 const as = <T>(v: unknown) => v as T;
@@ -43,16 +35,8 @@ function inTx(fn: (tx: Transaction, facade: MessageQueue) => Promise<unknown> | 
     );
 }
 
-const BAD_RUN_IDS: [string, unknown][] = [
-  ['empty', ''],
-  ['65 chars', 'r'.repeat(65)],
-  ['a space', 'run 1'],
-  ['a slash', 'run/1'],
-  ['non-ASCII', 'rün'],
-  ['undefined', undefined],
-  ['null', null],
-  ['a number', 7],
-];
+// Bad run ids, the constructor's engine, in(), a view after its transaction and CLOSED: the shared
+// primitive contract (contract.test.ts).
 
 const BAD_QUEUES: [string, unknown][] = [
   ['empty', ''],
@@ -97,34 +81,6 @@ const BAD_MESSAGES: [string, unknown, string][] = [
 ];
 
 describe('bad input is refused before anything is written', () => {
-  it.each(BAD_RUN_IDS)('run id %s: every facade method → INVALID_ARGUMENT', async (_, run) => {
-    const facade = f().queue;
-    const r = as<string>(run);
-    for (const call of [
-      () => facade.send(r, 'q', 1),
-      () => facade.receive(r, 'q'),
-      () => facade.peek(r, 'q'),
-      () => facade.size(r, 'q'),
-      () => facade.queues(r),
-    ]) {
-      await expectRefused(f(), call, 'INVALID_ARGUMENT');
-    }
-  });
-
-  it.each(BAD_RUN_IDS.filter(([, v]) => v !== undefined))(
-    'run id %s given to queue.in(tx, runId) → INVALID_ARGUMENT',
-    async (_, run) => {
-      const { queue, db } = f();
-      const call = inTx((tx, fc) => fc.in(tx, as<string>(run)));
-      await expectRefused(f(), () => call({ facade: queue, db }), 'INVALID_ARGUMENT');
-      await expectRefused(
-        f(),
-        () => db.transaction((tx) => queue.in(tx, as<string>(run))),
-        'INVALID_ARGUMENT',
-      );
-    },
-  );
-
   it.each(BAD_QUEUES)('queue name %s: every method, facade and view → INVALID_ARGUMENT', async (_, name) => {
     const { queue: facade, db } = f();
     const q = as<string>(name);
@@ -213,66 +169,5 @@ describe('bad input is refused before anything is written', () => {
     expect(() => new MessageQueue(f().db, as<MessageQueueOptions>(opts))).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
-  });
-
-  it.each<[string, unknown]>([
-    ['undefined', undefined],
-    ['null', null],
-    ['a plain object', { transaction: 1 }],
-    ['a string', 'db'],
-  ])('new MessageQueue(%s) → INVALID_ARGUMENT', (_, db) => {
-    expect(() => new MessageQueue(as<Database>(db))).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-  });
-
-  it.each<[string, unknown]>([
-    ['undefined', undefined],
-    ['null', null],
-    ['the database itself', 'db'],
-    ['a plain object', { get: 1 }],
-  ])('queue.in(%s) → INVALID_ARGUMENT', (_, tx) => {
-    const { queue, db } = f();
-    const arg = tx === 'db' ? db : tx;
-    expect(() => queue.in(as<Transaction>(arg), RUN)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-  });
-
-  it('queue.in(tx) with no run id anywhere → INVALID_ARGUMENT', async () => {
-    const { queue, db } = f();
-    await expectRefused(f(), () => db.transaction((tx) => queue.in(tx).size('q')), 'INVALID_ARGUMENT');
-  });
-
-  it('a view used after its transaction finished → INVALID_ARGUMENT', async () => {
-    const { queue, db } = f();
-    let view!: ReturnType<MessageQueue['in']>;
-    await db.transaction(
-      (tx) => {
-        view = queue.in(tx);
-      },
-      { runId: RUN },
-    );
-    for (const call of [() => view.size('q'), () => view.receive('q'), async () => view.send('q', 1)]) {
-      await expectRefused(f(), call, 'INVALID_ARGUMENT');
-    }
-  });
-
-  it('a closed database → CLOSED from every method', async () => {
-    const { t } = f();
-    const closed = await t.reopen();
-    const queue = new MessageQueue(closed);
-    await closed.close();
-    for (const call of [
-      () => queue.send(RUN, 'q', 1),
-      () => queue.receive(RUN, 'q'),
-      () => queue.peek(RUN, 'q'),
-      () => queue.size(RUN, 'q'),
-      () => queue.queues(RUN),
-    ]) {
-      const error = await call().catch((e: unknown) => e);
-      expect(isAgentDBError(error, 'CLOSED'), String(error)).toBe(true);
-    }
-    await t.reopen();
   });
 });

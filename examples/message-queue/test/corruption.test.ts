@@ -2,7 +2,7 @@ import { encodeValue, type Value } from '@agentdb/core';
 import { openRawData } from '@agentdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { MessageQueue } from '../src/index.js';
-import { headKey, messageKey, tailKey } from '../src/queue-keys.js';
+import { headKey, messageKey, tailKey } from '../src/layout.js';
 import { sendAll, useQueue } from './helpers.js';
 
 /**

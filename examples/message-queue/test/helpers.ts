@@ -1,6 +1,13 @@
 import { type EncodedKey, runRange } from '@agentdb/core';
 import type { Database, MutationHandle } from '@agentdb/engine';
-import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
+import {
+  dumpStore,
+  type ManualClock,
+  manualClock,
+  openTestDatabase,
+  type StoreDump,
+  type TestDatabase,
+} from '@agentdb/engine/testing';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { MessageQueue, type MessageQueueOptions } from '../src/index.js';
 
@@ -61,11 +68,8 @@ export async function keysOfRun(db: Database, runId: string): Promise<EncodedKey
 }
 
 /** Every key and value stored under `runId`, as comparable plain data. */
-export async function dumpRun(db: Database, runId: string): Promise<[string, unknown][]> {
-  const out: [string, unknown][] = [];
-  for await (const { key, value } of db.scan(runRange(runId)))
-    out.push([Buffer.from(key).toString('hex'), value]);
-  return out;
+export async function dumpRun(db: Database, runId: string): Promise<StoreDump['entries']> {
+  return (await dumpStore(db, [runRange(runId)])).entries;
 }
 
 /** `[0, 1, …, n − 1]`. */

@@ -1,3 +1,4 @@
+import { modelRunOptions } from '@agentdb/engine/testing';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { isQueueFull, MessageQueue } from '../src/index.js';
@@ -108,6 +109,6 @@ it('random sends, receives, aborted transactions and peeks agree with a plain ar
         expect(await mq.queues(run)).toEqual([...model.keys()].sort());
       }
     }),
-    { numRuns: 60 },
+    modelRunOptions(60),
   );
 });

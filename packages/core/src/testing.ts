@@ -142,3 +142,87 @@ export function badOptions(
   );
   return out;
 }
+
+/*
+ * Bad-input tables: the inputs every package's tests try, so each method is refused the same way.
+ * Each builder returns fresh `[description, input]` rows (for `it.each`).
+ */
+
+/** Run ids every method must refuse with `INVALID_ARGUMENT`: anything but 1–64 of `[A-Za-z0-9_-]`. */
+export function badRunIds(): [string, unknown][] {
+  return [
+    ['empty', ''],
+    ['65 characters', 'r'.repeat(65)],
+    ['a space', 'run 1'],
+    ['a slash', 'run/1'],
+    ['a dot path', '../etc'],
+    ['a dot', 'a.b'],
+    ['non-ASCII', 'rün'],
+    ['a NUL', 'run\u0000'],
+    ['undefined', undefined],
+    ['null', null],
+    ['a number', 42],
+    ['an array', ['run']],
+    ['an object', { runId: 'run' }],
+  ];
+}
+
+/**
+ * Key strings (KV keys, cell names, tags, queue names, type names) every method must refuse with
+ * `INVALID_ARGUMENT`: empty, over 512 UTF-8 bytes, U+0000–U+0004, a lone surrogate, not a string.
+ */
+export function badKeyStrings(): [string, unknown][] {
+  return [
+    ['empty', ''],
+    ['513 ASCII bytes', 'k'.repeat(513)],
+    ['514 UTF-8 bytes in 257 characters', 'é'.repeat(257)],
+    ['a NUL', 'a\u0000b'],
+    ['U+0004', '\u0004'],
+    ['a lone surrogate', 'a\ud800'],
+    ['a number', 7],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { key: 'k' }],
+  ];
+}
+
+/**
+ * Values every write must refuse with `INVALID_VALUE`, each with the path the error must name below
+ * the argument (`''` for the argument itself, `.steps[1]` for a field inside it).
+ */
+export function badValues(): [string, unknown, string][] {
+  const cycle: Record<string, unknown> = { a: 1 };
+  cycle.self = cycle;
+  const sparse: unknown[] = [1];
+  sparse[2] = 3; // index 1 is a hole
+  return [
+    ['undefined', undefined, ''],
+    ['a function deep inside', { steps: [1, () => 1] }, '.steps[1]'],
+    ['a symbol', { s: Symbol('x') }, '.s'],
+    ['an undefined field', { plan: undefined }, '.plan'],
+    ['a cycle', cycle, '.self'],
+    ['a Map', { m: new Map([[1, 2]]) }, '.m'],
+    ['a class instance', { at: new (class Point {})() }, '.at'],
+    ['an invalid Date', { when: new Date(Number.NaN) }, '.when'],
+    ['a sparse array', sparse, '[1]'],
+  ];
+}
+
+/** Counts and limits every method must refuse with `INVALID_ARGUMENT` where a positive integer is due. */
+export function badPositiveInts(): [string, unknown][] {
+  return [...badNonNegativeInts(), ['zero', 0]];
+}
+
+/** Sequences, versions and offsets every method must refuse where a non-negative integer is due. */
+export function badNonNegativeInts(): [string, unknown][] {
+  return [
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['beyond 2^53', 2 ** 53],
+    ['a string', '1'],
+    ['null', null],
+    ['a bigint', 1n],
+  ];
+}

@@ -6,13 +6,25 @@ import {
   type EngineTransaction,
   type MutationHandle,
 } from '@agentdb/engine';
-import type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
+import { checkAppend } from './arguments.js';
 import { EventLogView } from './event-log-view.js';
+import {
+  iterEvents,
+  readEvent,
+  readEventRange,
+  readEventsOfType,
+  readHead,
+  readLength,
+  verifyChain,
+} from './reads.js';
+import type { AppendOptions, ChainVerification, Event, IterOptions } from './types.js';
+import { appendEvent } from './writes.js';
 
 /**
  * Per-run, append-only, SHA-256 hash-chained event logs: an agent's tamper-evident history. A stateless
- * facade over a `Database` (two instances see the same data). Each `append` is its own transaction;
- * reads need none and use database snapshots. No method updates or deletes an event.
+ * facade over an engine (two instances see the same data). Each `append` checks its arguments once,
+ * then is its own transaction; reads need none and use engine snapshots. No method updates or deletes
+ * an event.
  *
  * @example
  * const events = new EventLog(db);
@@ -39,18 +51,14 @@ export class EventLog {
    * @example
    * let pending!: MutationHandle<Event>;
    * await db.transaction(async (tx) => {
-   *   await kv.in(tx).put('plan', plan);
-   *   pending = events.in(tx).append('planned', { steps: 3 });
+   *   tx.put(Key.kv('run-1', 'plan'), ['search', 'answer']);
+   *   pending = events.in(tx).append('planned', { steps: 2 });
    * }, { runId: 'run-1' }); // both or neither
    * const event = await pending;
    */
   in(tx: EngineTransaction, runId?: string): EventLogView {
-    return new EventLogView(this.#db, bindView(tx, runId, 'events'));
-  }
-
-  #snapshot(runId: string): EventLogView {
-    validateRunId(runId);
-    return new EventLogView(this.#db, { tx: undefined, runId });
+    const bound = bindView(tx, runId, 'events');
+    return new EventLogView(bound.tx, bound.runId);
   }
 
   /**
@@ -64,10 +72,11 @@ export class EventLog {
    */
   async append(runId: string, eventType: string, payload: Value, opts?: AppendOptions): Promise<Event> {
     validateRunId(runId);
+    const checked = checkAppend(eventType, payload, opts);
     let pending: MutationHandle<Event> | undefined;
     await this.#db.transaction(
       (tx) => {
-        pending = this.in(tx, runId).append(eventType, payload, opts);
+        pending = appendEvent(tx, runId, checked);
       },
       { runId },
     );
@@ -81,7 +90,8 @@ export class EventLog {
    * const first = await events.read('run-1', 0);
    */
   async read(runId: string, sequence: number): Promise<Event | undefined> {
-    return this.#snapshot(runId).read(sequence);
+    validateRunId(runId);
+    return readEvent(this.#db, runId, sequence);
   }
 
   /**
@@ -91,7 +101,8 @@ export class EventLog {
    * const page = await events.readRange('run-1', 100, 200);
    */
   async readRange(runId: string, start: number, end: number): Promise<Event[]> {
-    return this.#snapshot(runId).readRange(start, end);
+    validateRunId(runId);
+    return readEventRange(this.#db, runId, start, end);
   }
 
   /**
@@ -101,7 +112,8 @@ export class EventLog {
    * const last = await events.head('run-1');
    */
   async head(runId: string): Promise<Event | undefined> {
-    return this.#snapshot(runId).head();
+    validateRunId(runId);
+    return readHead(this.#db, runId);
   }
 
   /**
@@ -111,7 +123,8 @@ export class EventLog {
    * const n = await events.len('run-1');
    */
   async len(runId: string): Promise<number> {
-    return this.#snapshot(runId).len();
+    validateRunId(runId);
+    return readLength(this.#db, runId);
   }
 
   /**
@@ -122,12 +135,14 @@ export class EventLog {
    * const results = await events.readByType('run-1', 'tool_result');
    */
   async readByType(runId: string, eventType: string): Promise<Event[]> {
-    return this.#snapshot(runId).readByType(eventType);
+    validateRunId(runId);
+    return readEventsOfType(this.#db, runId, eventType);
   }
 
   /**
    * Streams events in order from `from`, `batchSize` at a time. With `follow`, waits for new events
    * (a live tail, also of appends by other processes) until `signal` aborts or the database closes.
+   * A bad run id or bad options reject the first `next()`.
    *
    * @example
    * const ac = new AbortController();
@@ -140,7 +155,8 @@ export class EventLog {
   }
 
   async *#iter(runId: string, opts?: IterOptions): AsyncIterableIterator<Event> {
-    yield* this.#snapshot(runId).iter(opts);
+    validateRunId(runId);
+    yield* iterEvents(this.#db, runId, opts, this.#db);
   }
 
   /**
@@ -151,6 +167,7 @@ export class EventLog {
    * const { valid, firstInvalid, error } = await events.verifyChain('run-1');
    */
   async verifyChain(runId: string): Promise<ChainVerification> {
-    return this.#snapshot(runId).verifyChain();
+    validateRunId(runId);
+    return verifyChain(this.#db, runId);
   }
 }

@@ -1,4 +1,4 @@
-export type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
+export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_EVENT_TYPE_LENGTH } from './arguments.js';
 export { EventLog } from './event-log.js';
 export { EventLogView } from './event-log-view.js';
 export {
@@ -9,5 +9,5 @@ export {
   type HashPrefix,
   hashedBytes,
   hashPrefix,
-} from './hash-layout.js';
-export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_EVENT_TYPE_LENGTH } from './validate.js';
+} from './layout.js';
+export type { AppendOptions, ChainVerification, Event, IterOptions } from './types.js';

@@ -1,4 +1,5 @@
 import { isAgentDBError } from '@agentdb/core';
+import { modelRunOptions } from '@agentdb/engine/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LogFixture, openLog } from './helpers.js';
@@ -98,6 +99,6 @@ it('random appends, aborted transactions and reads agree with a plain array mode
       expect((await f.events.head(run))?.sequence).toBe(model.length === 0 ? undefined : model.length - 1);
       expect(await f.events.verifyChain(run)).toEqual({ valid: true, length: model.length });
     }),
-    { numRuns: 40 },
+    modelRunOptions(40),
   );
 });

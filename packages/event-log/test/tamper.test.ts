@@ -1,8 +1,8 @@
 import { decodeValue, encodeValue, Key, TypeTag, type Value } from '@agentdb/core';
 import { openRawData, type RawData } from '@agentdb/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metaKey } from '../src/event-keys.js';
 import { chainHash, hashPrefix } from '../src/index.js';
+import { metaKey } from '../src/layout.js';
 import { appendMany, type LogFixture, openLog } from './helpers.js';
 
 let f: LogFixture;

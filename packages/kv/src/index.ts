@@ -1,4 +1,3 @@
 export { KVStore } from './kv-store.js';
 export type { KVView } from './kv-view.js';
-export type { ListOptions, PutOptions } from './options.js';
-export type { KVEntry } from './reads.js';
+export type { KVEntry, ListOptions, PutOptions } from './types.js';

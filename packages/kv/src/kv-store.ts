@@ -1,12 +1,14 @@
 import { type Value, validateRunId } from '@agentdb/core';
-import { checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
+import { bindView, checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
+import { checkPutOptions } from './arguments.js';
 import { KVView } from './kv-view.js';
-import type { ListOptions, PutOptions } from './options.js';
-import { type KVEntry, readExists, readMany, readPage, readValue } from './reads.js';
+import { readExists, readMany, readPage, readValue } from './reads.js';
+import type { KVEntry, ListOptions, PutOptions } from './types.js';
+import { deleteEntry, putValue } from './writes.js';
 
 /**
- * Per-run key-value memory with TTL: scratch state, tool results, caches. A stateless facade over a
- * `Database` — two instances on one database see the same data. Keys are strings of 1–512 UTF-8 bytes;
+ * Per-run key-value memory with TTL: scratch state, tool results, caches. A stateless facade over an
+ * engine — two instances on one database see the same data. Keys are strings of 1–512 UTF-8 bytes;
  * values are any AgentDB `Value`. Single writes are their own transaction; reads that need no
  * transaction (`get`, `exists`, `getMany`, `list`, `listWithValues`) read one consistent snapshot.
  *
@@ -38,7 +40,8 @@ export class KVStore {
    * }, { runId: 'run-1' }); // both or neither
    */
   in(tx: EngineTransaction, runId?: string): KVView {
-    return new KVView(tx, runId);
+    const bound = bindView(tx, runId, 'kv');
+    return new KVView(bound.tx, bound.runId);
   }
 
   /**
@@ -57,11 +60,12 @@ export class KVStore {
    * absent from `ttlMs` milliseconds after now and is removed by the sweeper later.
    *
    * @example
-   * await kv.put('run-1', 'cache:weather', report, { ttlMs: 60_000 });
+   * await kv.put('run-1', 'cache:weather', { temp: 21 }, { ttlMs: 60_000 });
    */
   async put(runId: string, key: string, value: Value, opts?: PutOptions): Promise<void> {
     validateRunId(runId);
-    await this.#db.transaction((tx) => this.in(tx, runId).put(key, value, opts), { runId });
+    const checked = checkPutOptions(opts);
+    await this.#db.transaction((tx) => putValue(tx, runId, key, value, checked), { runId });
   }
 
   /**
@@ -72,7 +76,7 @@ export class KVStore {
    */
   async delete(runId: string, key: string): Promise<boolean> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).delete(key), { runId });
+    return this.#db.transaction((tx) => deleteEntry(tx, runId, key), { runId });
   }
 
   /**
@@ -116,7 +120,7 @@ export class KVStore {
    *
    * @example
    * const tools = await kv.listWithValues('run-1', { prefix: 'tool:' });
-   * // [{ key: 'tool:search', value: {...} }, …]
+   * // [{ key: 'tool:search', value: … }, …]
    */
   async listWithValues(runId: string, opts?: ListOptions): Promise<KVEntry[]> {
     validateRunId(runId);

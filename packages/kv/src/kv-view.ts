@@ -1,7 +1,9 @@
-import { Key, type Value } from '@agentdb/core';
-import { bindView, type EngineTransaction } from '@agentdb/engine';
-import { checkPutOptions, type ListOptions, type PutOptions } from './options.js';
-import { type KVEntry, type KVSource, readExists, readMany, readPage, readValue } from './reads.js';
+import type { Value } from '@agentdb/core';
+import type { EngineTransaction } from '@agentdb/engine';
+import { checkPutOptions } from './arguments.js';
+import { readExists, readMany, readPage, readValue } from './reads.js';
+import type { KVEntry, ListOptions, PutOptions } from './types.js';
+import { deleteEntry, putValue } from './writes.js';
 
 /**
  * The KV store inside one transaction, bound to one run: the `KVStore` methods minus `runId`. Reads
@@ -12,14 +14,11 @@ export class KVView {
   /** The run this view reads and writes. */
   readonly runId: string;
   readonly #tx: EngineTransaction;
-  readonly #src: KVSource;
 
-  /** @internal Use `kv.in(tx, runId?)`. */
-  constructor(tx: unknown, runId: string | undefined) {
-    const bound = bindView(tx, runId, 'kv');
-    this.runId = bound.runId;
-    this.#tx = bound.tx;
-    this.#src = bound.tx;
+  /** @internal Use `kv.in(tx, runId?)`: a checked transaction and run id. */
+  constructor(tx: EngineTransaction, runId: string) {
+    this.#tx = tx;
+    this.runId = runId;
   }
 
   /**
@@ -28,21 +27,18 @@ export class KVView {
    * @example
    * const plan = await kv.in(tx).get('plan');
    */
-  get(key: string): Promise<Value | undefined> {
-    return readValue(this.#src, this.runId, key);
+  async get(key: string): Promise<Value | undefined> {
+    return readValue(this.#tx, this.runId, key);
   }
 
   /**
    * Writes `value` at `key` when the transaction commits, optionally expiring `ttlMs` after now.
    *
    * @example
-   * await kv.in(tx).put('cache:weather', report, { ttlMs: 60_000 });
+   * await kv.in(tx).put('cache:weather', { temp: 21 }, { ttlMs: 60_000 });
    */
   async put(key: string, value: Value, opts?: PutOptions): Promise<void> {
-    const k = Key.kv(this.runId, key);
-    const checked = checkPutOptions(opts);
-    // tx.put validates the value (INVALID_VALUE naming the path) and ttlMs before buffering anything.
-    this.#tx.put(k, value, checked);
+    putValue(this.#tx, this.runId, key, value, checkPutOptions(opts));
   }
 
   /**
@@ -53,20 +49,17 @@ export class KVView {
    * const existed = await kv.in(tx).delete('draft');
    */
   async delete(key: string): Promise<boolean> {
-    const k = Key.kv(this.runId, key);
-    const existed = (await this.#tx.getEntry(k)) !== undefined;
-    if (existed) this.#tx.delete(k);
-    return existed;
+    return deleteEntry(this.#tx, this.runId, key);
   }
 
   /**
    * True if `key` holds a live entry.
    *
    * @example
-   * if (!(await kv.in(tx).exists('lock'))) await kv.in(tx).put('lock', me);
+   * if (!(await kv.in(tx).exists('lock'))) await kv.in(tx).put('lock', 'agent-7');
    */
-  exists(key: string): Promise<boolean> {
-    return readExists(this.#src, this.runId, key);
+  async exists(key: string): Promise<boolean> {
+    return readExists(this.#tx, this.runId, key);
   }
 
   /**
@@ -75,8 +68,8 @@ export class KVView {
    * @example
    * const [a, b] = await kv.in(tx).getMany(['a', 'b']);
    */
-  getMany(keys: readonly string[]): Promise<(Value | undefined)[]> {
-    return readMany(this.#src, this.runId, keys);
+  async getMany(keys: readonly string[]): Promise<(Value | undefined)[]> {
+    return readMany(this.#tx, this.runId, keys);
   }
 
   /**
@@ -87,16 +80,16 @@ export class KVView {
    * const keys = await kv.in(tx).list({ prefix: 'user:', limit: 50 });
    */
   async list(opts?: ListOptions): Promise<string[]> {
-    return (await readPage(this.#src, this.runId, opts)).map((e) => e.key);
+    return (await readPage(this.#tx, this.runId, opts)).map((e) => e.key);
   }
 
   /**
    * Like `list`, with each key's value.
    *
    * @example
-   * for (const { key, value } of await kv.in(tx).listWithValues({ prefix: 'tool:' })) …
+   * for (const { key, value } of await kv.in(tx).listWithValues({ prefix: 'tool:' })) console.log(key, value);
    */
-  listWithValues(opts?: ListOptions): Promise<KVEntry[]> {
-    return readPage(this.#src, this.runId, opts);
+  async listWithValues(opts?: ListOptions): Promise<KVEntry[]> {
+    return readPage(this.#tx, this.runId, opts);
   }
 }

@@ -1,7 +1,7 @@
-import { type ErrorCode, isAgentDBError, type Value } from '@agentdb/core';
-import { badOptions, flipping, hostileValues } from '@agentdb/core/testing';
+import type { ErrorCode, Value } from '@agentdb/core';
+import { badKeyStrings, badOptions, flipping, hostileValues, refused } from '@agentdb/engine/testing';
 import { describe, expect, it } from 'vitest';
-import { type KVStore, KVStore as KVStoreClass } from '../src/index.js';
+import type { KVStore } from '../src/index.js';
 import { type KVFixture, useKV } from './helpers.js';
 
 const RUN = 'run-bad';
@@ -10,54 +10,13 @@ type Call = (kv: KVStore) => Promise<unknown>;
 
 /** Runs `call`, expects an AgentDBError with `code` (and `path`), and checks the store did not change. */
 async function expectRefused(f: KVFixture, call: Call, code: ErrorCode, path?: string): Promise<void> {
-  const { kv, db } = f;
-  const before = { version: db.stats().version, data: await kv.listWithValues(RUN) };
-  const error = await call(kv).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isAgentDBError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-  if (path !== undefined) expect((error as { path?: string }).path).toBe(path);
-  expect({ version: db.stats().version, data: await kv.listWithValues(RUN) }).toStrictEqual(before);
+  await refused(f.db, () => call(f.kv), code, path === undefined ? {} : { path });
 }
 
-const BAD_RUN_IDS: [string, unknown][] = [
-  ['empty', ''],
-  ['65 chars', 'r'.repeat(65)],
-  ['a space', 'run 1'],
-  ['a slash', 'run/1'],
-  ['a dot path', '../etc'],
-  ['non-ASCII', 'rün'],
-  ['undefined', undefined],
-  ['null', null],
-  ['a number', 42],
-];
-
-const BAD_KEYS: [string, unknown][] = [
-  ['empty', ''],
-  ['513 ASCII bytes', 'k'.repeat(513)],
-  ['514 UTF-8 bytes in 257 chars', 'é'.repeat(257)],
-  ['a NUL character', 'a\u0000b'],
-  ['a lone surrogate', 'a\ud800'],
-  ['a number', 7],
-  ['undefined', undefined],
-  ['null', null],
-  ['an object', { key: 'k' }],
-];
+// Bad run ids, the constructor, in() and CLOSED: the shared primitive contract (contract.test.ts).
+const BAD_KEYS = badKeyStrings();
 
 const asString = (v: unknown) => v as string;
-
-/** Every facade method, with `runId` bad. */
-const withRun = (run: unknown): [string, Call][] => [
-  ['get', (kv) => kv.get(asString(run), 'k')],
-  ['put', (kv) => kv.put(asString(run), 'k', 1)],
-  ['delete', (kv) => kv.delete(asString(run), 'existing')],
-  ['exists', (kv) => kv.exists(asString(run), 'k')],
-  ['getMany', (kv) => kv.getMany(asString(run), ['k'])],
-  ['getMany (no keys)', (kv) => kv.getMany(asString(run), [])],
-  ['list', (kv) => kv.list(asString(run))],
-  ['listWithValues', (kv) => kv.listWithValues(asString(run), { prefix: 'e' })],
-];
 
 /** Every method taking a key, on the facade and on the transaction view, with `key` bad. */
 const withKey = (key: unknown): [string, Call][] => {
@@ -169,20 +128,6 @@ describe('bad input is refused with the documented code and changes nothing', ()
     return f;
   };
 
-  describe.each(BAD_RUN_IDS)('run id %s', (_name, run) => {
-    it.each(withRun(run))('%s → INVALID_ARGUMENT', async (_m, call) => {
-      await expectRefused(await setup(), call, 'INVALID_ARGUMENT');
-    });
-    it('in(tx, run) → INVALID_ARGUMENT', async () => {
-      const f = await setup();
-      await f.db.transaction((tx) => {
-        expect(() => f.kv.in(tx, asString(run))).toThrow(
-          expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-        );
-      });
-    });
-  });
-
   describe.each(BAD_KEYS)('key %s', (_name, key) => {
     it.each(withKey(key))('%s → INVALID_ARGUMENT', async (_m, call) => {
       await expectRefused(await setup(), call, 'INVALID_ARGUMENT');
@@ -235,15 +180,6 @@ describe('bad input is refused with the documented code and changes nothing', ()
     await expect(kv.getMany(RUN, ['a', 'b', ''])).rejects.toThrow(/keys\[2\]/);
   });
 
-  it.each([
-    ['undefined', undefined],
-    ['an object', {}],
-    ['a string', 'db'],
-  ])('new KVStore(%s) → INVALID_ARGUMENT', (_name, db) => {
-    expect(() => new KVStoreClass(db as never)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-  });
   it.each(hostileValues())('a hostile value: %s', async (_name, make, outcome) => {
     const f = await setup();
     if ('refused' in outcome) {

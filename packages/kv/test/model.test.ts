@@ -1,4 +1,5 @@
 import type { Value } from '@agentdb/core';
+import { modelRunOptions } from '@agentdb/engine/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ListOptions } from '../src/index.js';
@@ -209,7 +210,7 @@ describe('KVStore against a Map model', () => {
     const f = fx();
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), (ops) => check(f, ops)),
-      { numRuns: 150 },
+      modelRunOptions(150),
     );
     expect((await f.db.verify()).ok).toBe(true);
   });

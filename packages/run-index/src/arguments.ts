@@ -1,4 +1,5 @@
 import {
+  AgentDBError,
   checkBoolean,
   checkId,
   checkKnownName,
@@ -11,62 +12,24 @@ import {
   type Value,
   validateKeyString,
 } from '@agentdb/core';
-import type { Position } from './run-keys.js';
-import { fromRecord, type RunMetadata } from './run-metadata.js';
-import { assertRunStatus, type RunStatus } from './run-status.js';
+import { fromRecord } from './layout.js';
+import {
+  type CreateRunOptions,
+  type DeleteRunOptions,
+  isRunStatus,
+  type RestoreRunOptions,
+  RUN_STATUSES,
+  type RunMetadata,
+  type RunQuery,
+  type RunStatus,
+  type UpdateStatusOptions,
+} from './types.js';
 
-/** Options of `restoreRun`. */
-export interface RestoreRunOptions {
-  /** Overwrite an existing record of the same run. Default false. */
-  replace?: boolean;
-}
-
-/** Options of `createRun`. */
-export interface CreateRunOptions {
-  /** Default: a new random id (`newId()`). ALREADY_EXISTS if a run with this id exists. */
-  runId?: string;
-  /** A label for people: 1–512 UTF-8 bytes. */
-  name?: string;
-  /** An existing run (NOT_FOUND otherwise); the new run becomes its child. Fixed for life. */
-  parentRunId?: string;
-  /** Strings of 1–512 UTF-8 bytes; duplicates are dropped (first occurrence kept). */
-  tags?: readonly string[];
-  /** Any Value; default `{}`. */
-  metadata?: Value;
-}
-
-/** Options of `updateStatus`. */
-export interface UpdateStatusOptions {
-  /** Recorded on the run; only with status `failed`. */
-  error?: string;
-}
-
-/** Options of `deleteRun`. */
-export interface DeleteRunOptions {
-  /** Also delete every descendant run. Without it a run with children is refused (INVALID_ARGUMENT). */
-  recursive?: boolean;
-}
-
-/**
- * A `queryRuns` filter. Every given field must match (AND). Results are ordered by (createdAt, runId)
- * ascending.
+/*
+ * Argument checks of the run index, through the kit of @agentdb/core — each reads its input once and
+ * throws before anything is read or written — and the lifecycle's transition table, which decides
+ * whether a status change is allowed.
  */
-export interface RunQuery {
-  status?: RunStatus;
-  tag?: string;
-  parentRunId?: string;
-  /** Only runs created strictly after this time (integer ms). */
-  createdAfter?: number;
-  /** Only runs created strictly before this time (integer ms). */
-  createdBefore?: number;
-  /** At most this many runs (a positive integer). Default: all. */
-  limit?: number;
-  /**
-   * Resume after this run: pass the last run of the previous page (only its `createdAt` and `runId`
-   * are used). The next page starts strictly after it, even if that run has since been deleted.
-   */
-  after?: Pick<Position, 'createdAt' | 'runId'>;
-}
 
 /**
  * Reads an options object once and refuses unknown names, with the closest known one suggested (the
@@ -234,4 +197,52 @@ export function checkQuery(q: unknown): RunQuery {
     out.after = { createdAt: checkTime(createdAt, 'after.createdAt'), runId: checkId(runId, 'run id') };
   }
   return out;
+}
+
+// ─── The lifecycle ──────────────────────────────────────────────────────────────────────────────
+
+/** Statuses that end the work of a run: entering one stamps `completedAt`. */
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+// The transition table of DESIGN.md §4, as data: anything not listed is INVALID_TRANSITION.
+const ALLOWED: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  active: RUN_STATUSES,
+  paused: ['active', 'cancelled', 'archived'],
+  completed: ['archived'],
+  failed: ['archived'],
+  cancelled: ['archived'],
+  archived: [],
+};
+
+/**
+ * Whether a run may move from `from` to `to`: `active → any` (active → active is a no-op),
+ * `paused → active | cancelled | archived`, `completed | failed | cancelled → archived`; `archived`
+ * is terminal. Pure; unknown statuses are never valid.
+ *
+ * @example
+ * isValidTransition('paused', 'active');    // true
+ * isValidTransition('completed', 'active'); // false
+ */
+export function isValidTransition(from: RunStatus, to: RunStatus): boolean {
+  if (!isRunStatus(from) || !isRunStatus(to)) return false;
+  return ALLOWED[from].includes(to);
+}
+
+/** Throws `INVALID_ARGUMENT` unless `status` is a RunStatus. */
+export function assertRunStatus(status: unknown, what = 'status'): asserts status is RunStatus {
+  if (!isRunStatus(status)) {
+    throw invalidArgument(`${what} must be one of ${RUN_STATUSES.join(', ')}; got ${describe(status)}`);
+  }
+}
+
+/** Throws `INVALID_TRANSITION` (with `from`/`to`) unless the move is allowed. */
+export function assertTransition(runId: string, from: RunStatus, to: RunStatus): void {
+  if (!isValidTransition(from, to)) {
+    throw new AgentDBError(
+      'INVALID_TRANSITION',
+      `run "${runId}" cannot go from ${from} to ${to}` +
+        (from === 'archived' ? ' (archived is terminal)' : ` (from ${from}: ${ALLOWED[from].join(', ')})`),
+      { from, to },
+    );
+  }
 }

@@ -1,12 +1,14 @@
+export { isValidTransition, RUN_RECORD_FIELDS } from './arguments.js';
+export { RunIndex } from './run-index.js';
+export { RunIndexView } from './run-index-view.js';
 export {
   type CreateRunOptions,
   type DeleteRunOptions,
+  isRunStatus,
   type RestoreRunOptions,
-  RUN_RECORD_FIELDS,
+  RUN_STATUSES,
+  type RunMetadata,
   type RunQuery,
+  type RunStatus,
   type UpdateStatusOptions,
-} from './arguments.js';
-export { RunIndex } from './run-index.js';
-export { RunIndexView } from './run-index-view.js';
-export type { RunMetadata } from './run-metadata.js';
-export { isRunStatus, isValidTransition, RUN_STATUSES, type RunStatus } from './run-status.js';
+} from './types.js';

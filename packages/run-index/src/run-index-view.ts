@@ -1,24 +1,35 @@
-import type { Clock, Value } from '@agentdb/core';
-import { invalidArgument } from '@agentdb/core';
-import { bindView } from '@agentdb/engine';
+import { invalidArgument, type Value } from '@agentdb/core';
+import type { EngineTransaction } from '@agentdb/engine';
 import {
-  type CreateRunOptions,
   checkCreateOptions,
   checkDeleteOptions,
   checkError,
   checkMetadata,
+  checkQuery,
   checkRestoreOptions,
   checkRunRecord,
   checkStatusUpdate,
   checkTags,
-  type DeleteRunOptions,
-  type RestoreRunOptions,
-  type RunQuery,
-  type UpdateStatusOptions,
 } from './arguments.js';
-import type { RunMetadata } from './run-metadata.js';
-import { RunOperations } from './run-operations.js';
-import type { RunStatus } from './run-status.js';
+import { countRuns, listRunIds, queryRuns, readRun } from './reads.js';
+import type {
+  CreateRunOptions,
+  DeleteRunOptions,
+  RestoreRunOptions,
+  RunMetadata,
+  RunQuery,
+  RunStatus,
+  UpdateStatusOptions,
+} from './types.js';
+import {
+  addTags,
+  createRun,
+  deleteRun,
+  removeTags,
+  restoreRun,
+  updateMetadata,
+  updateStatus,
+} from './writes.js';
 
 /**
  * The run index inside one transaction, bound to one run: the `RunIndex` methods minus `runId`
@@ -29,13 +40,12 @@ import type { RunStatus } from './run-status.js';
 export class RunIndexView {
   /** The run this view is bound to. */
   readonly runId: string;
-  readonly #ops: RunOperations;
+  readonly #tx: EngineTransaction;
 
-  /** @internal Use `runs.in(tx, runId?)`. */
-  constructor(tx: unknown, runId: string | undefined, clock: Clock) {
-    const bound = bindView(tx, runId, 'runs');
-    this.runId = bound.runId;
-    this.#ops = new RunOperations(bound.tx, clock);
+  /** @internal Use `runs.in(tx, runId?)`: a checked transaction and run id. */
+  constructor(tx: EngineTransaction, runId: string) {
+    this.#tx = tx;
+    this.runId = runId;
   }
 
   /**
@@ -43,10 +53,10 @@ export class RunIndexView {
    * does not.
    *
    * @example
-   * await db.transaction((tx) => runs.in(tx).createRun({ tags: ['eval'] }), { runId: 'run-1' });
+   * await db.transaction((tx) => runs.in(tx).createRun({ tags: ['eval'] }), { runId: 'run-2' });
    */
   async createRun(opts?: Omit<CreateRunOptions, 'runId'>): Promise<RunMetadata> {
-    return this.#ops.create(this.runId, checkCreateOptions(opts, false));
+    return createRun(this.#tx, this.runId, checkCreateOptions(opts, false));
   }
 
   /**
@@ -55,33 +65,34 @@ export class RunIndexView {
    * `NOT_FOUND` if its parent is missing; `INVALID_ARGUMENT` for a malformed record or one of another run.
    *
    * @example
-   * await db.transaction((tx) => runs.in(tx).restoreRun(exported.record, { replace: true }), { runId: exported.record.runId });
+   * const record = (await runs.getRun('run-1'))!;
+   * await db.transaction((tx) => runs.in(tx).restoreRun(record, { replace: true }), { runId: record.runId });
    */
   async restoreRun(record: RunMetadata, opts?: RestoreRunOptions): Promise<RunMetadata> {
     const run = checkRunRecord(record);
     if (run.runId !== this.runId)
       throw invalidArgument(`the record is of run "${run.runId}", this view is bound to "${this.runId}"`);
-    return this.#ops.restore(run, checkRestoreOptions(opts).replace);
+    return restoreRun(this.#tx, run, checkRestoreOptions(opts).replace);
   }
 
   /** The bound run's record, or `undefined`. @example const run = await runs.in(tx).getRun(); */
   async getRun(): Promise<RunMetadata | undefined> {
-    return this.#ops.get(this.runId);
+    return readRun(this.#tx, this.runId);
   }
 
-  /** Whether the bound run has a record. @example if (!(await runs.in(tx).exists())) … */
+  /** Whether the bound run has a record. @example if (!(await runs.in(tx).exists())) await runs.in(tx).createRun(); */
   async exists(): Promise<boolean> {
-    return (await this.#ops.get(this.runId)) !== undefined;
+    return (await readRun(this.#tx, this.runId)) !== undefined;
   }
 
   /** Every run id, by creation time then id. @example const ids = await runs.in(tx).listRuns(); */
   async listRuns(): Promise<string[]> {
-    return this.#ops.listRuns();
+    return listRunIds(this.#tx);
   }
 
   /** How many runs exist, including this transaction's creates and deletes. @example await runs.in(tx).count() */
   async count(): Promise<number> {
-    return this.#ops.count();
+    return countRuns(this.#tx);
   }
 
   /**
@@ -92,62 +103,62 @@ export class RunIndexView {
    */
   async updateStatus(status: RunStatus, opts?: UpdateStatusOptions): Promise<RunMetadata> {
     const u = checkStatusUpdate(status, opts);
-    return this.#ops.updateStatus(this.runId, u.status, u.error);
+    return updateStatus(this.#tx, this.runId, u.status, u.error);
   }
 
   /** `updateStatus('completed')`. @example await runs.in(tx).completeRun(); */
   async completeRun(): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'completed', undefined);
+    return updateStatus(this.#tx, this.runId, 'completed', undefined);
   }
 
   /** `updateStatus('failed', { error })`. @example await runs.in(tx).failRun('rate limited'); */
   async failRun(error: string): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'failed', checkError(error));
+    return updateStatus(this.#tx, this.runId, 'failed', checkError(error));
   }
 
   /** `updateStatus('paused')`. @example await runs.in(tx).pauseRun(); */
   async pauseRun(): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'paused', undefined);
+    return updateStatus(this.#tx, this.runId, 'paused', undefined);
   }
 
   /** `updateStatus('active')`. @example await runs.in(tx).resumeRun(); */
   async resumeRun(): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'active', undefined);
+    return updateStatus(this.#tx, this.runId, 'active', undefined);
   }
 
   /** `updateStatus('cancelled')`. @example await runs.in(tx).cancelRun(); */
   async cancelRun(): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'cancelled', undefined);
+    return updateStatus(this.#tx, this.runId, 'cancelled', undefined);
   }
 
   /** `updateStatus('archived')`: the soft delete. @example await runs.in(tx).archiveRun(); */
   async archiveRun(): Promise<RunMetadata> {
-    return this.#ops.updateStatus(this.runId, 'archived', undefined);
+    return updateStatus(this.#tx, this.runId, 'archived', undefined);
   }
 
   /** Adds tags (existing ones are ignored). @example await runs.in(tx).addTags(['prod']); */
   async addTags(tags: readonly string[]): Promise<RunMetadata> {
-    return this.#ops.addTags(this.runId, checkTags(tags));
+    return addTags(this.#tx, this.runId, checkTags(tags));
   }
 
   /** Removes tags (absent ones are ignored). @example await runs.in(tx).removeTags(['draft']); */
   async removeTags(tags: readonly string[]): Promise<RunMetadata> {
-    return this.#ops.removeTags(this.runId, checkTags(tags));
+    return removeTags(this.#tx, this.runId, checkTags(tags));
   }
 
   /** Replaces the metadata. @example await runs.in(tx).updateMetadata({ model: 'x' }); */
   async updateMetadata(metadata: Value): Promise<RunMetadata> {
-    return this.#ops.updateMetadata(this.runId, checkMetadata(metadata));
+    return updateMetadata(this.#tx, this.runId, checkMetadata(metadata));
   }
 
   /** Runs matching every filter, by creation time then id. @example await runs.in(tx).queryRuns({ tag: 'eval' }) */
   async queryRuns(q: RunQuery = {}): Promise<RunMetadata[]> {
-    return this.#ops.query(q);
+    return queryRuns(this.#tx, checkQuery(q));
   }
 
   /** The bound run's children, by creation time then id. @example await runs.in(tx).getChildRuns() */
   async getChildRuns(): Promise<RunMetadata[]> {
-    return this.#ops.query({ parentRunId: this.runId });
+    return queryRuns(this.#tx, { parentRunId: this.runId });
   }
 
   /**
@@ -158,6 +169,6 @@ export class RunIndexView {
    * const { keysDeleted } = await runs.in(tx).deleteRun({ recursive: true });
    */
   async deleteRun(opts?: DeleteRunOptions): Promise<{ keysDeleted: number }> {
-    return this.#ops.delete(this.runId, checkDeleteOptions(opts).recursive);
+    return deleteRun(this.#tx, this.runId, checkDeleteOptions(opts).recursive);
   }
 }

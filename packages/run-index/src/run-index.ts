@@ -1,32 +1,44 @@
 import { newId, type Value, validateRunId } from '@agentdb/core';
-import { checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
+import { bindView, checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
 import {
-  type CreateRunOptions,
   checkCreateOptions,
   checkDeleteOptions,
+  checkError,
   checkMetadata,
   checkQuery,
   checkRestoreOptions,
   checkRunRecord,
   checkStatusUpdate,
   checkTags,
-  type DeleteRunOptions,
-  type RestoreRunOptions,
-  type RunQuery,
-  type UpdateStatusOptions,
 } from './arguments.js';
+import { countRuns, listRunIds, queryRuns, readRun } from './reads.js';
 import { RunIndexView } from './run-index-view.js';
-import { COUNT_KEY, recordKey } from './run-keys.js';
-import { fromRecord, type RunMetadata } from './run-metadata.js';
-import { RunOperations } from './run-operations.js';
-import type { RunStatus } from './run-status.js';
+import type {
+  CreateRunOptions,
+  DeleteRunOptions,
+  RestoreRunOptions,
+  RunMetadata,
+  RunQuery,
+  RunStatus,
+  UpdateStatusOptions,
+} from './types.js';
+import {
+  addTags,
+  createRun,
+  deleteRun,
+  removeTags,
+  restoreRun,
+  updateMetadata,
+  updateStatus,
+} from './writes.js';
 
 /**
  * First-class run lifecycle: create, pause, resume, complete, fail, cancel, archive, query and
- * cascade-delete runs. A stateless facade over a `Database`; records and indices live in the reserved
- * system namespace, which no user run id can reach. Every change writes the record and its index
- * entries in one transaction; `getRun`, `exists` and `count` are single snapshot reads and the
- * multi-key reads run in a read-only transaction (one consistent snapshot, never a conflict).
+ * cascade-delete runs. A stateless facade over an engine; records and indices live in the reserved
+ * system namespace, which no user run id can reach. Every change checks its arguments once, then
+ * writes the record and its index entries in one transaction; `getRun`, `exists` and `count` are
+ * single snapshot reads and the multi-key reads run in a read-only transaction (one consistent
+ * snapshot, never a conflict).
  *
  * @example
  * const runs = new RunIndex(db);
@@ -54,11 +66,23 @@ export class RunIndex {
    * }, { runId: 'run-1' }); // both or neither
    */
   in(tx: EngineTransaction, runId?: string): RunIndexView {
-    return new RunIndexView(tx, runId, this.#db.clock);
+    const bound = bindView(tx, runId, 'runs');
+    return new RunIndexView(bound.tx, bound.runId);
   }
 
-  #read<T>(fn: (ops: RunOperations) => Promise<T>): Promise<T> {
-    return this.#db.transaction((tx) => fn(new RunOperations(tx, this.#db.clock)));
+  /** One transaction bound to `runId`, for a change of that run. */
+  #write<T>(runId: string, fn: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    return this.#db.transaction(fn, { runId });
+  }
+
+  /** A read-only transaction: several scans on one snapshot, never a conflict. */
+  #read<T>(fn: (tx: EngineTransaction) => Promise<T>): Promise<T> {
+    return this.#db.transaction(fn);
+  }
+
+  /** A status change of `runId` (checked), in one transaction. */
+  #status(runId: string, status: RunStatus, error: string | undefined): Promise<RunMetadata> {
+    return this.#write(runId, (tx) => updateStatus(tx, runId, status, error));
   }
 
   /**
@@ -66,11 +90,11 @@ export class RunIndex {
    * id. ALREADY_EXISTS if the id is taken; NOT_FOUND if `parentRunId` does not exist.
    *
    * @example
-   * const child = await runs.createRun({ parentRunId: parent.runId, tags: ['subtask'], metadata: { step: 2 } });
+   * const child = await runs.createRun({ parentRunId: 'run-1', tags: ['subtask'], metadata: { step: 2 } });
    */
   async createRun(opts?: CreateRunOptions): Promise<RunMetadata> {
     const { runId = newId(), ...rest } = checkCreateOptions(opts, true);
-    return this.#db.transaction((tx) => this.in(tx, runId).createRun(rest), { runId });
+    return this.#write(runId, (tx) => createRun(tx, runId, rest));
   }
 
   /**
@@ -81,12 +105,9 @@ export class RunIndex {
    * await runs.restoreRun({ runId: 'r1', status: 'completed', createdAt: 1, updatedAt: 2, completedAt: 2, tags: [], metadata: {} });
    */
   async restoreRun(record: RunMetadata, opts?: RestoreRunOptions): Promise<RunMetadata> {
-    // Read and checked once here, not again by each attempt of the transaction.
     const run = checkRunRecord(record);
-    const checked = checkRestoreOptions(opts);
-    return this.#db.transaction((tx) => this.in(tx, run.runId).restoreRun(run, checked), {
-      runId: run.runId,
-    });
+    const { replace } = checkRestoreOptions(opts);
+    return this.#write(run.runId, (tx) => restoreRun(tx, run, replace));
   }
 
   /**
@@ -97,19 +118,18 @@ export class RunIndex {
    */
   async getRun(runId: string): Promise<RunMetadata | undefined> {
     validateRunId(runId);
-    const value = await this.#db.get(recordKey(runId));
-    return value === undefined ? undefined : fromRecord(runId, value);
+    return readRun(this.#db, runId);
   }
 
   /**
    * Whether the run index knows `runId`.
    *
    * @example
-   * if (!(await runs.exists('run-1'))) await runs.createRun({ runId: 'run-1' });
+   * if (!(await runs.exists('run-2'))) await runs.createRun({ runId: 'run-2' });
    */
   async exists(runId: string): Promise<boolean> {
     validateRunId(runId);
-    return (await this.#db.get(recordKey(runId))) !== undefined;
+    return (await readRun(this.#db, runId)) !== undefined;
   }
 
   /**
@@ -119,7 +139,7 @@ export class RunIndex {
    * const ids = await runs.listRuns();
    */
   async listRuns(): Promise<string[]> {
-    return this.#read((ops) => ops.listRuns());
+    return this.#read((tx) => listRunIds(tx));
   }
 
   /**
@@ -129,7 +149,7 @@ export class RunIndex {
    * const n = await runs.count();
    */
   async count(): Promise<number> {
-    return Number((await this.#db.get(COUNT_KEY)) ?? 0);
+    return countRuns(this.#db);
   }
 
   /**
@@ -144,38 +164,37 @@ export class RunIndex {
   async updateStatus(runId: string, status: RunStatus, opts?: UpdateStatusOptions): Promise<RunMetadata> {
     validateRunId(runId);
     const u = checkStatusUpdate(status, opts);
-    const checked = u.error === undefined ? undefined : { error: u.error };
-    return this.#db.transaction((tx) => this.in(tx, runId).updateStatus(u.status, checked), { runId });
+    return this.#status(runId, u.status, u.error);
   }
 
   /** Marks a run completed (sets `completedAt`). @example await runs.completeRun('run-1'); */
   async completeRun(runId: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).completeRun(), { runId });
+    return this.#status(runId, 'completed', undefined);
   }
 
   /** Marks a run failed and records `error` (sets `completedAt`). @example await runs.failRun('run-1', 'tool timed out'); */
   async failRun(runId: string, error: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).failRun(error), { runId });
+    return this.#status(runId, 'failed', checkError(error));
   }
 
   /** Pauses an active run. @example await runs.pauseRun('run-1'); */
   async pauseRun(runId: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).pauseRun(), { runId });
+    return this.#status(runId, 'paused', undefined);
   }
 
   /** Makes a paused run active again (a no-op on an active run). @example await runs.resumeRun('run-1'); */
   async resumeRun(runId: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).resumeRun(), { runId });
+    return this.#status(runId, 'active', undefined);
   }
 
   /** Cancels an active or paused run (sets `completedAt`). @example await runs.cancelRun('run-1'); */
   async cancelRun(runId: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).cancelRun(), { runId });
+    return this.#status(runId, 'cancelled', undefined);
   }
 
   /**
@@ -186,7 +205,7 @@ export class RunIndex {
    */
   async archiveRun(runId: string): Promise<RunMetadata> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => this.in(tx, runId).archiveRun(), { runId });
+    return this.#status(runId, 'archived', undefined);
   }
 
   /**
@@ -198,7 +217,7 @@ export class RunIndex {
   async addTags(runId: string, tags: readonly string[]): Promise<RunMetadata> {
     validateRunId(runId);
     const checked = checkTags(tags);
-    return this.#db.transaction((tx) => this.in(tx, runId).addTags(checked), { runId });
+    return this.#write(runId, (tx) => addTags(tx, runId, checked));
   }
 
   /**
@@ -210,7 +229,7 @@ export class RunIndex {
   async removeTags(runId: string, tags: readonly string[]): Promise<RunMetadata> {
     validateRunId(runId);
     const checked = checkTags(tags);
-    return this.#db.transaction((tx) => this.in(tx, runId).removeTags(checked), { runId });
+    return this.#write(runId, (tx) => removeTags(tx, runId, checked));
   }
 
   /**
@@ -222,7 +241,7 @@ export class RunIndex {
   async updateMetadata(runId: string, metadata: Value): Promise<RunMetadata> {
     validateRunId(runId);
     const checked = checkMetadata(metadata);
-    return this.#db.transaction((tx) => this.in(tx, runId).updateMetadata(checked), { runId });
+    return this.#write(runId, (tx) => updateMetadata(tx, runId, checked));
   }
 
   /**
@@ -232,11 +251,11 @@ export class RunIndex {
    *
    * @example
    * const page1 = await runs.queryRuns({ status: 'active', tag: 'prod', limit: 50 });
-   * const page2 = await runs.queryRuns({ status: 'active', tag: 'prod', limit: 50, after: page1.at(-1) });
+   * const page2 = await runs.queryRuns({ status: 'active', tag: 'prod', limit: 50, after: page1.at(-1)! });
    */
   async queryRuns(q: RunQuery = {}): Promise<RunMetadata[]> {
     const checked = checkQuery(q);
-    return this.#read((ops) => ops.query(checked));
+    return this.#read((tx) => queryRuns(tx, checked));
   }
 
   /**
@@ -248,7 +267,7 @@ export class RunIndex {
    */
   async getChildRuns(parentRunId: string): Promise<RunMetadata[]> {
     validateRunId(parentRunId);
-    return this.#read((ops) => ops.query({ parentRunId }));
+    return this.#read((tx) => queryRuns(tx, { parentRunId }));
   }
 
   /**
@@ -263,7 +282,7 @@ export class RunIndex {
    */
   async deleteRun(runId: string, opts?: DeleteRunOptions): Promise<{ keysDeleted: number }> {
     validateRunId(runId);
-    const checked = checkDeleteOptions(opts);
-    return this.#db.transaction((tx) => this.in(tx, runId).deleteRun(checked), { runId });
+    const { recursive } = checkDeleteOptions(opts);
+    return this.#write(runId, (tx) => deleteRun(tx, runId, recursive));
   }
 }

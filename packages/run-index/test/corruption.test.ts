@@ -1,6 +1,6 @@
 import type { Value } from '@agentdb/core';
 import { describe, expect, it } from 'vitest';
-import { indexKey, recordKey } from '../src/run-keys.js';
+import { indexKey, recordKey } from '../src/layout.js';
 import { rejectionOf, useRuns } from './helpers.js';
 
 /**

@@ -2,8 +2,7 @@ import { encodeValue, type Value } from '@agentdb/core';
 import { openRawData } from '@agentdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import { RunIndex, type RunMetadata } from '../src/index.js';
-import { indexKeysOf, indexValue, recordKey } from '../src/run-keys.js';
-import { toRecord } from '../src/run-metadata.js';
+import { indexKeysOf, indexValue, recordKey, toRecord } from '../src/layout.js';
 import { indexProblems, useRuns } from './helpers.js';
 
 // The run tree must stay a tree: restoreRun refuses a parent that is the run itself or one of its

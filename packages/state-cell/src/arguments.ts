@@ -1,5 +1,5 @@
 import { checkOptions, describe, invalidArgument, snapshotValue, type Value } from '@agentdb/core';
-import type { TransitionFn } from './state.js';
+import type { TransitionFn } from './types.js';
 
 /*
  * Argument checks shared by the facade and the transaction view. Each throws before anything is

@@ -1,31 +1,25 @@
-import { AgentDBError, type Clock, readClock, type Value } from '@agentdb/core';
+import type { Value } from '@agentdb/core';
 import type { EngineTransaction } from '@agentdb/engine';
-import { checkExpectedVersion, checkTransitionFn, checkTransitionOutput, checkValue } from './arguments.js';
-import { cellKey, cellRecord, highWaterKey, parseHighWater } from './cell-layout.js';
-import { cellExists, listCells, readCell } from './cell-reads.js';
-import type { State, TransitionFn, TransitionOutcome } from './state.js';
+import { checkExpectedVersion, checkTransitionFn, checkValue } from './arguments.js';
+import { cellExists, listCells, readCell } from './reads.js';
+import type { State, TransitionFn, TransitionOutcome } from './types.js';
+import { casCell, deleteCell, initCell, setCell, transitionCell, transitionOrInitCell } from './writes.js';
 
 /**
  * StateCell bound to one transaction and one run: the same methods as the facade minus `runId`.
- * Everything it does commits (or aborts) with the transaction. Each method validates its arguments
- * and makes every fallible step before it buffers a write, so a method that throws leaves nothing
- * behind even if the caller catches the error and commits.
+ * Everything it does commits (or aborts) with the transaction. Each method checks its arguments and
+ * makes every fallible step before it buffers a write, so a method that throws leaves nothing behind
+ * even if the caller catches the error and commits. Valid only while the transaction's function runs.
  */
 export class StateCellView {
-  readonly #tx: EngineTransaction;
-  readonly #runId: string;
-  readonly #clock: Clock;
-
-  /** @internal Use `stateCell.in(tx, runId?)`. */
-  constructor(tx: EngineTransaction, runId: string, clock: Clock) {
-    this.#tx = tx;
-    this.#runId = runId;
-    this.#clock = clock;
-  }
-
   /** The run this view reads and writes. @example state.in(tx, 'run-1').runId // 'run-1' */
-  get runId(): string {
-    return this.#runId;
+  readonly runId: string;
+  readonly #tx: EngineTransaction;
+
+  /** @internal Use `state.in(tx, runId?)`: a checked transaction and run id. */
+  constructor(tx: EngineTransaction, runId: string) {
+    this.#tx = tx;
+    this.runId = runId;
   }
 
   /**
@@ -36,15 +30,7 @@ export class StateCellView {
    * await state.in(tx).init('phase', 'planning'); // 1
    */
   async init(name: string, value: Value): Promise<number> {
-    const checked = checkValue(value, 'value');
-    const current = await this.#current(name);
-    if (current !== undefined) {
-      throw new AgentDBError(
-        'ALREADY_EXISTS',
-        `state cell ${JSON.stringify(name)} of run ${this.#runId} already exists (version ${current.version}); use set or cas to change it`,
-      );
-    }
-    return (await this.#create(name, checked)).version;
+    return initCell(this.#tx, this.runId, name, checkValue(value, 'value'));
   }
 
   /**
@@ -53,18 +39,18 @@ export class StateCellView {
    * @example
    * const s = await state.in(tx).read('phase'); // { value: 'planning', version: 1, updatedAt: … }
    */
-  read(name: string): Promise<State | undefined> {
-    return readCell(this.#tx, this.#runId, name);
+  async read(name: string): Promise<State | undefined> {
+    return readCell(this.#tx, this.runId, name);
   }
 
   /**
    * True when the cell exists.
    *
    * @example
-   * if (!(await state.in(tx).exists('leader'))) …
+   * if (!(await state.in(tx).exists('leader'))) await state.in(tx).init('leader', 'agent-7');
    */
-  exists(name: string): Promise<boolean> {
-    return cellExists(this.#tx, this.#runId, name);
+  async exists(name: string): Promise<boolean> {
+    return cellExists(this.#tx, this.runId, name);
   }
 
   /**
@@ -75,10 +61,7 @@ export class StateCellView {
    * await state.in(tx).set('phase', 'acting'); // 2
    */
   async set(name: string, value: Value): Promise<number> {
-    const checked = checkValue(value, 'value');
-    const current = await this.#current(name);
-    if (current === undefined) return (await this.#create(name, checked)).version;
-    return this.#update(name, current, checked).version;
+    return setCell(this.#tx, this.runId, name, checkValue(value, 'value'));
   }
 
   /**
@@ -90,16 +73,7 @@ export class StateCellView {
    */
   async cas(name: string, expectedVersion: number, value: Value): Promise<number> {
     checkExpectedVersion(expectedVersion);
-    const checked = checkValue(value, 'value');
-    const current = await this.#existing(name);
-    if (current.version !== expectedVersion) {
-      throw new AgentDBError(
-        'VERSION_MISMATCH',
-        `state cell ${JSON.stringify(name)} of run ${this.#runId} is at version ${current.version}, not ${expectedVersion}; read it again and retry`,
-        { expected: expectedVersion, actual: current.version },
-      );
-    }
-    return this.#update(name, current, checked).version;
+    return casCell(this.#tx, this.runId, name, expectedVersion, checkValue(value, 'value'));
   }
 
   /**
@@ -110,11 +84,7 @@ export class StateCellView {
    * await state.in(tx).delete('lock'); // true
    */
   async delete(name: string): Promise<boolean> {
-    const current = await this.#current(name);
-    if (current === undefined) return false;
-    this.#tx.put(highWaterKey(this.#runId, name), current.version);
-    this.#tx.delete(cellKey(this.#runId, name));
-    return true;
+    return deleteCell(this.#tx, this.runId, name);
   }
 
   /**
@@ -123,8 +93,8 @@ export class StateCellView {
    * @example
    * await state.in(tx).list(); // ['leader', 'phase']
    */
-  list(): Promise<string[]> {
-    return listCells(this.#tx, this.#runId);
+  async list(): Promise<string[]> {
+    return listCells(this.#tx, this.runId);
   }
 
   /**
@@ -139,10 +109,7 @@ export class StateCellView {
    */
   async transition<T>(name: string, fn: TransitionFn<T>): Promise<TransitionOutcome<T>> {
     checkTransitionFn<T>(fn);
-    const current = await this.#existing(name);
-    const { value, result } = checkTransitionOutput<T>(fn(Object.freeze({ ...current })));
-    const written = this.#update(name, current, value);
-    return { result, version: written.version, value: written.value };
+    return transitionCell(this.#tx, this.runId, name, fn);
   }
 
   /**
@@ -160,47 +127,6 @@ export class StateCellView {
   ): Promise<TransitionOutcome<T>> {
     const checkedInitial = checkValue(initial, 'initial');
     checkTransitionFn<T>(fn);
-    const current = await this.#current(name);
-    const base = current ?? { value: checkedInitial, version: 0, updatedAt: readClock(this.#clock) };
-    // The closure gets a frozen copy: whatever it does, the version written is computed from ours.
-    const { value, result } = checkTransitionOutput<T>(fn(Object.freeze({ ...base })));
-    const written =
-      current === undefined ? await this.#create(name, value) : this.#update(name, current, value);
-    return { result, version: written.version, value: written.value };
-  }
-
-  #current(name: string): Promise<State | undefined> {
-    return readCell(this.#tx, this.#runId, name);
-  }
-
-  async #existing(name: string): Promise<State> {
-    const current = await this.#current(name);
-    if (current === undefined) {
-      throw new AgentDBError(
-        'NOT_FOUND',
-        `state cell ${JSON.stringify(name)} of run ${this.#runId} does not exist`,
-      );
-    }
-    return current;
-  }
-
-  /** Creates a missing cell just above its high-water mark (1 for a name never used). */
-  async #create(name: string, value: Value): Promise<State> {
-    const markKey = highWaterKey(this.#runId, name);
-    const mark = parseHighWater(await this.#tx.get(markKey), this.#runId, name);
-    // The cell put is the only write that can fail (value size): do it first, so a failure leaves
-    // the high-water mark in place.
-    const written = this.#put(name, { value, version: mark + 1, updatedAt: readClock(this.#clock) });
-    if (mark > 0) this.#tx.delete(markKey);
-    return written;
-  }
-
-  #update(name: string, current: State, value: Value): State {
-    return this.#put(name, { value, version: current.version + 1, updatedAt: readClock(this.#clock) });
-  }
-
-  #put(name: string, state: State): State {
-    this.#tx.put(cellKey(this.#runId, name), cellRecord(state));
-    return state;
+    return transitionOrInitCell(this.#tx, this.runId, name, checkedInitial, fn);
   }
 }

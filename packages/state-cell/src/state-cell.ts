@@ -1,14 +1,16 @@
 import { type Value, validateRunId } from '@agentdb/core';
 import { bindView, checkDatabase, type Engine, type EngineTransaction } from '@agentdb/engine';
-import { cellExists, listCells, readCell } from './cell-reads.js';
-import type { State, TransitionFn, TransitionOutcome } from './state.js';
+import { checkExpectedVersion, checkTransitionFn, checkValue } from './arguments.js';
+import { cellExists, listCells, readCell } from './reads.js';
 import { StateCellView } from './state-cell-view.js';
+import type { State, TransitionFn, TransitionOutcome } from './types.js';
+import { casCell, deleteCell, initCell, setCell, transitionCell, transitionOrInitCell } from './writes.js';
 
 /**
  * Versioned cells with compare-and-swap, for coordination between agents (locks, phases, counters,
- * leader election). A stateless facade over a `Database`: it holds only `db`, so any number of
- * instances see the same data. Writes run as optimistic transactions through the view returned by
- * `in`; reads are snapshot reads.
+ * leader election). A stateless facade over an engine: it holds only `db`, so any number of instances
+ * see the same data. Each write checks its arguments once, then runs as one optimistic transaction
+ * (re-run on conflict); reads are snapshot reads.
  *
  * @example
  * const state = new StateCell(db);
@@ -20,7 +22,7 @@ export class StateCell {
 
   /**
    * @example
-   * const state = new StateCell(await Database.open({ path: './data' }));
+   * const state = new StateCell(await Database.open({ path: './agent-data' }));
    */
   constructor(db: Engine) {
     checkDatabase(db, 'StateCell');
@@ -34,13 +36,13 @@ export class StateCell {
    * @example
    * await db.transaction(async (tx) => {
    *   const cells = state.in(tx);
-   *   await cells.cas('phase', 2, 'acting');
+   *   await cells.set('phase', 'acting');
    *   await cells.set('actor', 'agent-7');
    * }, { runId: 'run-1' });
    */
   in(tx: EngineTransaction, runId?: string): StateCellView {
     const bound = bindView(tx, runId, 'state');
-    return new StateCellView(bound.tx, bound.runId, this.#db.clock);
+    return new StateCellView(bound.tx, bound.runId);
   }
 
   /**
@@ -48,10 +50,12 @@ export class StateCell {
    * if it exists.
    *
    * @example
-   * await state.init('run-1', 'phase', 'planning'); // 1
+   * await state.init('run-1', 'goal', 'answer the question'); // 1
    */
-  init(runId: string, name: string, value: Value): Promise<number> {
-    return this.#write(runId, (cells) => cells.init(name, value));
+  async init(runId: string, name: string, value: Value): Promise<number> {
+    validateRunId(runId);
+    const checked = checkValue(value, 'value');
+    return this.#db.transaction((tx) => initCell(tx, runId, name, checked), { runId });
   }
 
   /**
@@ -61,6 +65,7 @@ export class StateCell {
    * const s = await state.read('run-1', 'phase'); // { value: 'planning', version: 1, updatedAt: … }
    */
   async read(runId: string, name: string): Promise<State | undefined> {
+    validateRunId(runId);
     return readCell(this.#db, runId, name);
   }
 
@@ -71,6 +76,7 @@ export class StateCell {
    * await state.exists('run-1', 'phase'); // true
    */
   async exists(runId: string, name: string): Promise<boolean> {
+    validateRunId(runId);
     return cellExists(this.#db, runId, name);
   }
 
@@ -81,8 +87,10 @@ export class StateCell {
    * @example
    * await state.set('run-1', 'phase', 'acting'); // 2
    */
-  set(runId: string, name: string, value: Value): Promise<number> {
-    return this.#write(runId, (cells) => cells.set(name, value));
+  async set(runId: string, name: string, value: Value): Promise<number> {
+    validateRunId(runId);
+    const checked = checkValue(value, 'value');
+    return this.#db.transaction((tx) => setCell(tx, runId, name, checked), { runId });
   }
 
   /**
@@ -91,20 +99,24 @@ export class StateCell {
    * `VERSION_MISMATCH` with `expected` and `actual`. `NOT_FOUND` if the cell is missing.
    *
    * @example
-   * const v = await state.cas('run-1', 'leader', 4, 'agent-7'); // 5, or VERSION_MISMATCH
+   * const v = await state.cas('run-1', 'phase', 1, 'acting'); // 2, or VERSION_MISMATCH
    */
-  cas(runId: string, name: string, expectedVersion: number, value: Value): Promise<number> {
-    return this.#write(runId, (cells) => cells.cas(name, expectedVersion, value));
+  async cas(runId: string, name: string, expectedVersion: number, value: Value): Promise<number> {
+    validateRunId(runId);
+    checkExpectedVersion(expectedVersion);
+    const checked = checkValue(value, 'value');
+    return this.#db.transaction((tx) => casCell(tx, runId, name, expectedVersion, checked), { runId });
   }
 
   /**
    * Deletes the cell; true if it existed. A re-created cell continues above the deleted version.
    *
    * @example
-   * await state.delete('run-1', 'lock'); // true
+   * await state.delete('run-1', 'phase'); // true
    */
-  delete(runId: string, name: string): Promise<boolean> {
-    return this.#write(runId, (cells) => cells.delete(name));
+  async delete(runId: string, name: string): Promise<boolean> {
+    validateRunId(runId);
+    return this.#db.transaction((tx) => deleteCell(tx, runId, name), { runId });
   }
 
   /**
@@ -115,6 +127,7 @@ export class StateCell {
    * await state.list('run-1'); // ['leader', 'phase']
    */
   async list(runId: string): Promise<string[]> {
+    validateRunId(runId);
     return listCells(this.#db, runId);
   }
 
@@ -130,8 +143,10 @@ export class StateCell {
    *   result: s.value,
    * }));
    */
-  transition<T>(runId: string, name: string, fn: TransitionFn<T>): Promise<TransitionOutcome<T>> {
-    return this.#write(runId, (cells) => cells.transition(name, fn));
+  async transition<T>(runId: string, name: string, fn: TransitionFn<T>): Promise<TransitionOutcome<T>> {
+    validateRunId(runId);
+    checkTransitionFn<T>(fn);
+    return this.#db.transaction((tx) => transitionCell(tx, runId, name, fn), { runId });
   }
 
   /**
@@ -141,17 +156,17 @@ export class StateCell {
    * @example
    * await state.transitionOrInit('run-1', 'hits', 0, (s) => ({ value: (s.value as number) + 1 }));
    */
-  transitionOrInit<T>(
+  async transitionOrInit<T>(
     runId: string,
     name: string,
     initial: Value,
     fn: TransitionFn<T>,
   ): Promise<TransitionOutcome<T>> {
-    return this.#write(runId, (cells) => cells.transitionOrInit(name, initial, fn));
-  }
-
-  async #write<R>(runId: string, op: (cells: StateCellView) => Promise<R>): Promise<R> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => op(this.in(tx, runId)), { runId });
+    const checkedInitial = checkValue(initial, 'initial');
+    checkTransitionFn<T>(fn);
+    return this.#db.transaction((tx) => transitionOrInitCell(tx, runId, name, checkedInitial, fn), {
+      runId,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { Value } from '@agentdb/core';
 import { flipping, hostileValues, mapInDisguise } from '@agentdb/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateCell, type StateCellView } from '../src/index.js';
+import type { StateCellView } from '../src/index.js';
 import { type CellFixture, openCells, rejectsWith, storeContents } from './helpers.js';
 
 /*
@@ -209,39 +209,7 @@ describe('hostile values are read once: refused, or stored exactly as first read
   });
 });
 
-const badRuns: [string, unknown][] = [
-  ['empty', ''],
-  ['a space', 'bad run'],
-  ['65 characters', 'r'.repeat(65)],
-  ['a path', '../etc'],
-  ['a number', 7],
-  ['undefined', undefined],
-];
-const everyMethod: [Method, unknown[]][] = [...withName('cell'), ['list', []]];
-
-describe('bad run ids', () => {
-  it.each(badRuns.flatMap(([what, r]) => everyMethod.map(([m, args]) => [what, m, r, args] as const)))(
-    'run id %s → %s is INVALID_ARGUMENT',
-    async (_what, method, badRun, args) => {
-      const fn = f.state[method] as (...a: unknown[]) => Promise<unknown>;
-      await rejectsWith(fn.call(f.state, badRun, ...args), 'INVALID_ARGUMENT');
-      expect(await storeContents(f.db, [run])).toEqual(before);
-    },
-  );
-
-  it('the view refuses a bad run id when it is made', async () => {
-    await f.db.transaction((tx) => {
-      for (const [, r] of badRuns.slice(0, 5))
-        expect(() => f.state.in(tx, r as string)).toThrow(/INVALID_ARGUMENT/);
-    });
-  });
-});
-
-describe('the constructor', () => {
-  it.each([null, undefined, {}, 'db'])('refuses %s instead of a Database', (db) => {
-    expect(() => new StateCell(db as never)).toThrow(/INVALID_ARGUMENT/);
-  });
-});
+// Bad run ids, the constructor, in() and CLOSED: the shared primitive contract (contract.test.ts).
 
 it('keeps values that are valid but unusual (NaN, -0, bigint) storable', async () => {
   const value: Value = { nan: Number.NaN, z: -0, big: -(2n ** 80n) };

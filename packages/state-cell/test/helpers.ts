@@ -1,6 +1,6 @@
 import { type ErrorCode, isAgentDBError, runRange } from '@agentdb/core';
 import type { Database, DatabaseOptions } from '@agentdb/engine';
-import { openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
+import { dumpStore, openTestDatabase, type StoreDump, type TestDatabase } from '@agentdb/engine/testing';
 import { expect } from 'vitest';
 import { StateCell } from '../src/index.js';
 
@@ -29,14 +29,8 @@ export async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise
 }
 
 /** Every stored entry of the given runs (key bytes in hex, value, version) plus the commit counter. */
-export async function storeContents(db: Database, runIds: string[]): Promise<unknown> {
-  const entries: unknown[] = [];
-  for (const run of runIds) {
-    for await (const e of db.scan(runRange(run))) {
-      entries.push([Buffer.from(e.key).toString('hex'), e.value, e.version]);
-    }
-  }
-  return { commitVersion: db.stats().version, entries };
+export function storeContents(db: Database, runIds: string[]): Promise<StoreDump> {
+  return dumpStore(db, runIds.map(runRange));
 }
 
 /** Settles all promises and splits them into fulfilled values and rejection reasons. */

@@ -1,4 +1,5 @@
 import { isAgentDBError, type Value } from '@agentdb/core';
+import { modelRunOptions } from '@agentdb/engine/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CellFixture, openCells } from './helpers.js';
@@ -169,7 +170,7 @@ it('agrees with a Map of { value, version } on random operation sequences', asyn
         }
       }
     }),
-    { numRuns: 80 },
+    modelRunOptions(80),
   );
   expect((await f.db.verify()).ok).toBe(true);
 });

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { highWaterKey } from '../src/cell-layout.js';
 import { StateCell } from '../src/index.js';
+import { highWaterKey } from '../src/layout.js';
 import { type CellFixture, openCells } from './helpers.js';
 
 /*

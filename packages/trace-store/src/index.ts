@@ -1,16 +1,14 @@
-export { cursorOf, type PageOptions } from './page.js';
+export { MAX_TAGS, validateTraceType } from './arguments.js';
+export { cursorOf, typeName } from './layout.js';
+export { TraceStore } from './trace-store.js';
+export { TraceStoreView } from './trace-store-view.js';
 export {
-  MAX_TAGS,
+  BUILTIN_TRACE_TYPES,
+  type BuiltinTraceTypeName,
+  type PageOptions,
   type RecordChildOptions,
   type RecordOptions,
   type Trace,
   type TraceTree,
-} from './trace.js';
-export { TraceStore, TraceStoreView } from './trace-store.js';
-export {
-  BUILTIN_TRACE_TYPES,
-  type BuiltinTraceTypeName,
   type TraceType,
-  typeName,
-  validateTraceType,
-} from './trace-type.js';
+} from './types.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageOptions, type RecordOptions, TraceStore, type TraceType } from '../src/index.js';
+import type { PageOptions, RecordOptions, TraceType } from '../src/index.js';
 import { expectCode, type Fixture, fixture, rawKeys } from './helpers.js';
 
 const RUN = 'run-bad';
@@ -9,18 +9,7 @@ const EVERYTHING = { start: new Uint8Array([0x00]), end: new Uint8Array([0xff]) 
 type Call = (f: Fixture) => Promise<unknown>;
 const as = <T>(v: unknown) => v as T;
 
-const badRunIds: unknown[] = [
-  undefined,
-  null,
-  42,
-  '',
-  'a b',
-  'run/1',
-  '../etc',
-  'x'.repeat(65),
-  'ünï',
-  ['run'],
-];
+// Bad run ids, the constructor, in() and CLOSED: the shared primitive contract (contract.test.ts).
 const badIds: unknown[] = [undefined, null, 7, '', 'has space', 'a.b', 'x'.repeat(65), 'é', {}];
 const badNames: unknown[] = [undefined, null, 5, '', 'x'.repeat(513), 'a\u0000b', '\ud800'];
 const badPages: unknown[] = [
@@ -42,25 +31,6 @@ const badPages: unknown[] = [
   { offset: 3 },
 ];
 const badTimes: unknown[] = [undefined, null, Number.NaN, 1.5, '5', Number.POSITIVE_INFINITY, 2n, 2 ** 60];
-
-/** Every facade method, with one argument replaced by `bad` (the others valid). */
-function callsWithRunId(bad: unknown): [string, Call][] {
-  const r = bad as string;
-  return [
-    ['record', (f) => f.traces.record(r, OK)],
-    ['recordChild', (f) => f.traces.recordChild(r, 'parent', OK)],
-    ['get', (f) => f.traces.get(r, 'parent')],
-    ['exists', (f) => f.traces.exists(r, 'parent')],
-    ['list', (f) => f.traces.list(r)],
-    ['count', (f) => f.traces.count(r)],
-    ['queryByType', (f) => f.traces.queryByType(r, 'thought')],
-    ['queryByTag', (f) => f.traces.queryByTag(r, 'a')],
-    ['queryByTime', (f) => f.traces.queryByTime(r, 0, 10)],
-    ['getChildren', (f) => f.traces.getChildren(r, 'parent')],
-    ['getRoots', (f) => f.traces.getRoots(r)],
-    ['getTree', (f) => f.traces.getTree(r, 'parent')],
-  ];
-}
 
 function callsWithId(bad: unknown): [string, Call][] {
   const id = bad as string;
@@ -125,12 +95,6 @@ describe('bad input is refused with the documented code and changes nothing', ()
     await f.t.dispose();
   });
 
-  it.each(
-    badRunIds.flatMap((bad) => callsWithRunId(bad).map(([m, call]) => [m, String(bad), call] as const)),
-  )('%s with run id %s → INVALID_ARGUMENT', async (_m, _bad, call) => {
-    await expectCode(call(f), 'INVALID_ARGUMENT', /run id/);
-  });
-
   it.each(badIds.flatMap((bad) => callsWithId(bad).map(([m, call]) => [m, String(bad), call] as const)))(
     '%s with trace id %s → INVALID_ARGUMENT',
     async (_m, _bad, call) => {
@@ -184,37 +148,5 @@ describe('bad input is refused with the documented code and changes nothing', ()
       'INVALID_ARGUMENT',
       /unknown record option "parentId"/,
     );
-  });
-
-  it('the TraceStore constructor refuses anything but a Database', () => {
-    for (const bad of [undefined, null, {}, { transaction: () => 1 }]) {
-      expect(() => new TraceStore(as<never>(bad))).toThrow(
-        /INVALID_ARGUMENT: new TraceStore\(db\) needs a Database/,
-      );
-    }
-  });
-});
-
-describe('after close', () => {
-  it('every method throws CLOSED', async () => {
-    const f = await fixture();
-    await f.traces.record(RUN, OK, { id: 'x' });
-    await f.db.close();
-    const calls: Call[] = [
-      (g) => g.traces.record(RUN, OK),
-      (g) => g.traces.recordChild(RUN, 'x', OK),
-      (g) => g.traces.get(RUN, 'x'),
-      (g) => g.traces.exists(RUN, 'x'),
-      (g) => g.traces.list(RUN),
-      (g) => g.traces.count(RUN),
-      (g) => g.traces.queryByType(RUN, 'thought'),
-      (g) => g.traces.queryByTag(RUN, 'a'),
-      (g) => g.traces.queryByTime(RUN, 0, 10),
-      (g) => g.traces.getChildren(RUN, 'x'),
-      (g) => g.traces.getRoots(RUN),
-      (g) => g.traces.getTree(RUN, 'x'),
-    ];
-    for (const call of calls) await expectCode(call(f), 'CLOSED');
-    await f.t.dispose();
   });
 });

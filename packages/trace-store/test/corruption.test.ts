@@ -1,6 +1,6 @@
 import type { Value } from '@agentdb/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BY_PARENT, BY_TYPE, indexKey, recordKey } from '../src/trace-keys.js';
+import { BY_PARENT, BY_TYPE, indexKey, recordKey } from '../src/layout.js';
 import { expectCode, type Fixture, fixture } from './helpers.js';
 
 /**

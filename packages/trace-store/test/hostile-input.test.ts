@@ -3,7 +3,7 @@ import { badOptions, flipping, hostileValues, shiftingProxy } from '@agentdb/cor
 import { openRawData } from '@agentdb/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordOptions, TraceType } from '../src/index.js';
-import { BY_PARENT, indexKey } from '../src/trace-keys.js';
+import { BY_PARENT, indexKey } from '../src/layout.js';
 import { expectCode, type Fixture, fixture, reopen, runKeys } from './helpers.js';
 
 // Inputs that change as they are read, misspelt options and deep values: each is read once, so what

@@ -1,5 +1,11 @@
-import { checkBoolean, checkInt, checkOptions, describe, invalidArgument } from '@agentdb/core';
-import type { AppendOptions, IterOptions } from './event.js';
+import { checkBoolean, checkInt, checkOptions, describe, encodeValue, invalidArgument } from '@agentdb/core';
+import type { IterOptions } from './types.js';
+
+/*
+ * Argument checks of the event log, through the kit of @agentdb/core: each reads its input once (a
+ * plain copy) and throws before anything is read or written — INVALID_ARGUMENT naming the argument, or
+ * INVALID_VALUE naming the path inside the payload.
+ */
 
 /** Longest event type, in characters (UTF-16 code units, i.e. JavaScript `length`). */
 export const MAX_EVENT_TYPE_LENGTH = 256;
@@ -35,8 +41,29 @@ export function validateSequence(n: unknown, what = 'sequence'): asserts n is nu
   }
 }
 
-/** Validates `append` options (known names only, read once); returns the expected sequence, if any. */
-export function checkAppendOptions(opts: AppendOptions | undefined): number | undefined {
+/** What `append` writes, checked: the event type, the payload's encoded bytes and the expected sequence. */
+export interface CheckedAppend {
+  eventType: string;
+  /** The payload as the CBOR bytes that are stored and hashed. */
+  payloadBytes: Uint8Array;
+  /** Append only if the event gets this sequence. */
+  expected: number | undefined;
+}
+
+/**
+ * Checks what `append` is given: the event type, the payload (encoded once: INVALID_VALUE naming the
+ * offending path) and the options (known names only, read once).
+ *
+ * @example
+ * const a = checkAppend('tool_call', { tool: 'search' }, { expectedSequence: 3 });
+ */
+export function checkAppend(eventType: unknown, payload: unknown, opts: unknown): CheckedAppend {
+  validateEventType(eventType);
+  const expected = checkAppendOptions(opts);
+  return { eventType, payloadBytes: encodeValue(payload, { name: 'payload' }), expected };
+}
+
+function checkAppendOptions(opts: unknown): number | undefined {
   if (opts === undefined) return undefined;
   const { expectedSequence } = checkOptions(opts, ['expectedSequence'], 'append');
   if (expectedSequence !== undefined) validateSequence(expectedSequence, 'expectedSequence');

@@ -1,5 +1,8 @@
 import {
   type AgentDBError,
+  checkId,
+  checkOptions,
+  checkPositiveInt,
   closestName,
   describe,
   invalidArgument,
@@ -8,35 +11,14 @@ import {
   type Value,
   validateKeyString,
 } from '@agentdb/core';
+import { type Position, parseCursor } from './layout.js';
+import { BUILTIN_TRACE_TYPES, type BuiltinTraceTypeName, type TraceType } from './types.js';
 
-/**
- * What a trace records: one step of an agent's reasoning. A discriminated union on `type`; `custom`
- * carries any step the built-ins do not name.
+/*
+ * Argument checks of the trace store, through the kit of @agentdb/core. Each reads its input once (a
+ * plain copy), so what is checked is what is stored, and throws before anything is read or written:
+ * INVALID_ARGUMENT naming the argument, or INVALID_VALUE naming the path inside a `Value`.
  */
-export type TraceType =
-  | { type: 'tool_call'; toolName: string; arguments: Value; result?: Value; durationMs?: number }
-  | { type: 'decision'; question: string; options: string[]; chosen: string; reasoning?: string }
-  | { type: 'query'; queryType: string; query: string; resultsCount?: number }
-  | { type: 'thought'; content: string; confidence?: number }
-  | { type: 'error'; errorType: string; message: string; recoverable: boolean }
-  | { type: 'custom'; name: string; data: Value };
-
-/** The discriminants of `TraceType`, which are also the type names of the built-in variants. */
-export const BUILTIN_TRACE_TYPES = ['tool_call', 'decision', 'query', 'thought', 'error', 'custom'] as const;
-
-/** A discriminant of `TraceType`. */
-export type BuiltinTraceTypeName = (typeof BUILTIN_TRACE_TYPES)[number];
-
-/**
- * The name a trace is indexed under by type: `t.type`, except `custom` → `t.name`.
- *
- * @example
- * typeName({ type: 'thought', content: 'hm' });            // 'thought'
- * typeName({ type: 'custom', name: 'plan', data: null });  // 'plan'
- */
-export function typeName(t: TraceType): string {
-  return t.type === 'custom' ? t.name : t.type;
-}
 
 /** How each field of a variant is checked. Field kinds are few, so a table keeps every variant honest. */
 type FieldKind =
@@ -199,4 +181,103 @@ export function validateTraceType(input: unknown): TraceType {
     throw bad('name', `must not be a built-in type name ('${String(out.name)}'); pick a name of your own`);
   }
   return out as TraceType;
+}
+
+/** Most tags one trace may carry: each is an index entry written with the trace. */
+export const MAX_TAGS = 256;
+
+/**
+ * Throws `INVALID_ARGUMENT` unless `id` is a valid trace id: 1–64 characters of `[A-Za-z0-9_-]`
+ * (the run id alphabet, so ids are URL- and file-name safe and never need escaping).
+ *
+ * @example
+ * validateTraceId('step-1', 'trace id'); // ok
+ */
+export function validateTraceId(id: unknown, what: string): asserts id is string {
+  checkId(id, what);
+}
+
+/** Checks a tag list and returns it without duplicates, in first-occurrence order. */
+function validateTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) throw invalidArgument(`tags must be an array of strings, got ${describe(tags)}`);
+  if (tags.length > MAX_TAGS)
+    throw invalidArgument(`tags has ${tags.length} entries; the limit is ${MAX_TAGS}`);
+  const seen = new Set<string>();
+  for (let i = 0; i < tags.length; i++) {
+    if (!(i in tags)) throw invalidArgument(`tags[${i}] must be a string, got undefined`);
+    const tag: unknown = tags[i]; // read once: the tag checked is the tag indexed
+    validateKeyString(tag, `tags[${i}]`);
+    seen.add(tag);
+  }
+  return [...seen];
+}
+
+/** What `record` stores, checked; every check happens before anything is written. */
+export interface CheckedRecord {
+  traceType: TraceType;
+  id: string | undefined;
+  parentId: string | undefined;
+  tags: string[];
+  metadata: Value;
+}
+
+const RECORD_OPTIONS = ['id', 'parentId', 'tags', 'metadata'] as const;
+const RECORD_CHILD_OPTIONS = ['id', 'tags', 'metadata'] as const;
+
+/**
+ * Checks what `record` (or, with `childOf`, `recordChild`) is given, each input read once (a plain
+ * copy): the trace type, then the options — unknown names are refused with the closest known one
+ * suggested, so a typo like `tag:` is never ignored; `metadata` is snapshotted, so the metadata stored
+ * is the metadata checked. `childOf` (already checked) becomes the parent; `recordChild` takes no
+ * `parentId` option.
+ *
+ * @example
+ * const rec = checkRecord({ type: 'thought', content: 'x' }, { tags: ['plan'] }, undefined);
+ */
+export function checkRecord(traceType: unknown, opts: unknown, childOf: string | undefined): CheckedRecord {
+  const checkedType = validateTraceType(traceType);
+  const o = checkOptions(opts, childOf === undefined ? RECORD_OPTIONS : RECORD_CHILD_OPTIONS, 'record');
+  const parentId = 'parentId' in o ? o.parentId : undefined;
+  return {
+    traceType: checkedType,
+    id: o.id === undefined ? undefined : checkId(o.id, 'trace id'),
+    parentId: childOf ?? (parentId === undefined ? undefined : checkId(parentId, 'parent id')),
+    tags: o.tags === undefined ? [] : validateTags(o.tags),
+    metadata: o.metadata === undefined ? {} : snapshotValue(o.metadata, { name: 'metadata' }),
+  };
+}
+
+/** A checked page request. */
+export interface Page {
+  limit: number;
+  after: Position | undefined;
+}
+
+/** A page with no limit and no cursor: everything. */
+export const WHOLE: Page = { limit: Number.POSITIVE_INFINITY, after: undefined };
+
+/** Checks page options (known names only, read once). */
+export function checkPage(opts: unknown): Page {
+  if (opts === undefined) return WHOLE;
+  const { limit, after } = checkOptions(opts, ['limit', 'after'], 'page');
+  return {
+    limit: limit === undefined ? Number.POSITIVE_INFINITY : checkPositiveInt(limit, 'limit'),
+    after: after === undefined ? undefined : checkCursor(after),
+  };
+}
+
+function checkCursor(cursor: unknown): Position {
+  const position = parseCursor(cursor);
+  if (position === undefined) {
+    throw invalidArgument(`after must be a cursor from cursorOf(trace), got ${describe(cursor)}`);
+  }
+  return position;
+}
+
+/** Checks a time bound of `queryByTime`: integer milliseconds since the epoch. */
+export function checkTime(ms: unknown, what: string): number {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms)) {
+    throw invalidArgument(`${what} must be integer milliseconds since the epoch, got ${describe(ms)}`);
+  }
+  return ms;
 }

@@ -8,7 +8,7 @@ import {
   type Value,
   validateRunId,
 } from '@agentdb/core';
-import type { State } from './state.js';
+import type { State } from './types.js';
 
 /*
  * Storage layout of one run's cells, all under TypeTag.State:

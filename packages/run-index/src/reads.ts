@@ -1,8 +1,9 @@
 import { AgentDBError, compareKeys, type EncodedKey, keySuccessor } from '@agentdb/core';
-import type { EngineTransaction, ScanEntry } from '@agentdb/engine';
-import type { RunQuery } from './arguments.js';
+import { isEngineTransaction, type ReadSource, type ScanEntry } from '@agentdb/engine';
 import {
+  COUNT_KEY,
   comparePositions,
+  fromRecord,
   type IndexPrefix,
   indexKey,
   indexKeyAt,
@@ -10,8 +11,48 @@ import {
   type Position,
   positionOf,
   recordKey,
-} from './run-keys.js';
-import { fromRecord, type RunMetadata } from './run-metadata.js';
+} from './layout.js';
+import type { RunMetadata, RunQuery } from './types.js';
+
+/*
+ * Every read of the run index, written once against a `ReadSource`: the engine (the facade's single
+ * snapshot reads), or a transaction (the view and every write; the facade also runs its multi-scan
+ * reads — listings and queries — in a read-only transaction, so they see one snapshot and never
+ * conflict). Arguments arrive checked.
+ */
+
+/** The run's record, or `undefined`. */
+export async function readRun(src: ReadSource, runId: string): Promise<RunMetadata | undefined> {
+  const value = await src.get(recordKey(runId));
+  return value === undefined ? undefined : fromRecord(runId, value);
+}
+
+/**
+ * How many runs exist: one read of the counter. Inside a transaction it includes the transaction's own
+ * creates and deletes, whose counter changes are commit-time mutations only `getPending` runs.
+ */
+export async function countRuns(src: ReadSource): Promise<number> {
+  return Number((isEngineTransaction(src) ? await src.getPending(COUNT_KEY) : await src.get(COUNT_KEY)) ?? 0);
+}
+
+/** Every run id in creation order (reads only the creation-time index). */
+export async function listRunIds(src: ReadSource): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const { value } of src.scan(indexRange(['created']))) ids.push(positionOf(value).runId);
+  return ids;
+}
+
+/** The ids of `runId`'s direct children, at most `limit`. */
+export async function childIds(src: ReadSource, runId: string, limit?: number): Promise<string[]> {
+  const ids: string[] = [];
+  const opts = limit === undefined ? undefined : { limit };
+  for await (const { value } of src.scan(indexRange(['parent', runId]), opts)) {
+    ids.push(positionOf(value).runId);
+  }
+  return ids;
+}
+
+// ─── queryRuns ──────────────────────────────────────────────────────────────────────────────────
 
 /**
  * `queryRuns` as a merge intersection ("leapfrog join") of the indices its filters name.
@@ -49,15 +90,15 @@ function startKey(prefix: IndexPrefix, bound: Bound | undefined): EncodedKey {
 
 /** A forward cursor over one index that can jump ahead. */
 class IndexCursor {
-  readonly #tx: EngineTransaction;
+  readonly #src: ReadSource;
   readonly #prefix: IndexPrefix;
   readonly #end: EncodedKey;
   #iter: AsyncIterator<ScanEntry> | undefined;
   #current: Position | undefined;
   #exhausted = false;
 
-  constructor(tx: EngineTransaction, prefix: IndexPrefix, createdBefore: number | undefined) {
-    this.#tx = tx;
+  constructor(src: ReadSource, prefix: IndexPrefix, createdBefore: number | undefined) {
+    this.#src = src;
     this.#prefix = prefix;
     this.#end = createdBefore === undefined ? indexRange(prefix).end : indexKeyAt(prefix, createdBefore);
   }
@@ -79,7 +120,7 @@ class IndexCursor {
       this.#exhausted = true;
       return undefined;
     }
-    this.#iter = this.#tx.scan({ start, end: this.#end })[Symbol.asyncIterator]();
+    this.#iter = this.#src.scan({ start, end: this.#end })[Symbol.asyncIterator]();
     return this.#next();
   }
 
@@ -120,16 +161,16 @@ function initialBound(q: RunQuery): Bound | undefined {
 }
 
 /** Reads the record an index entry points at; an entry without one is corruption. */
-export async function readIndexedRun(tx: EngineTransaction, runId: string): Promise<RunMetadata> {
-  const value = await tx.get(recordKey(runId));
+export async function readIndexedRun(src: ReadSource, runId: string): Promise<RunMetadata> {
+  const value = await src.get(recordKey(runId));
   if (value === undefined) {
     throw new AgentDBError('CORRUPTION', `the run index lists "${runId}" but its record is missing`);
   }
   return fromRecord(runId, value);
 }
 
-/** Runs a checked query in `tx`: matches ordered by (createdAt, runId), at most `q.limit`. */
-export async function queryRunsIn(tx: EngineTransaction, q: RunQuery): Promise<RunMetadata[]> {
+/** Runs a checked query: matches ordered by (createdAt, runId), at most `q.limit`. */
+export async function queryRuns(src: ReadSource, q: RunQuery): Promise<RunMetadata[]> {
   const limit = q.limit ?? Number.POSITIVE_INFINITY;
   const out: RunMetadata[] = [];
   if (
@@ -139,7 +180,7 @@ export async function queryRunsIn(tx: EngineTransaction, q: RunQuery): Promise<R
   ) {
     return out;
   }
-  const cursors = indicesOf(q).map((prefix) => new IndexCursor(tx, prefix, q.createdBefore));
+  const cursors = indicesOf(q).map((prefix) => new IndexCursor(src, prefix, q.createdBefore));
   let bound = initialBound(q);
   let agree = 0; // how many cursors in a row sit exactly on `bound`
   try {
@@ -153,7 +194,7 @@ export async function queryRunsIn(tx: EngineTransaction, q: RunQuery): Promise<R
         agree = 1;
       }
       if (agree === cursors.length) {
-        out.push(await readIndexedRun(tx, pos.runId));
+        out.push(await readIndexedRun(src, pos.runId));
         bound = { createdAt: pos.createdAt, runId: pos.runId, exclusive: true };
         agree = 0;
       }
@@ -162,11 +203,4 @@ export async function queryRunsIn(tx: EngineTransaction, q: RunQuery): Promise<R
     for (const c of cursors) await c.close();
   }
   return out;
-}
-
-/** Every run id in creation order (reads only the creation-time index). */
-export async function listRunIdsIn(tx: EngineTransaction): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const { value } of tx.scan(indexRange(['created']))) ids.push(positionOf(value).runId);
-  return ids;
 }

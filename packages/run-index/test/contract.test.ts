@@ -1,0 +1,67 @@
+import type { Value } from '@agentdb/core';
+import { primitiveContract, refusalsOf } from '@agentdb/engine/primitive-contract';
+import { badKeyStrings, badValues } from '@agentdb/engine/testing';
+import { RunIndex, type RunIndexView, type RunStatus } from '../src/index.js';
+
+// The primitive contract every primitive keeps (bad run ids, in() binding, refusals, CLOSED). createRun
+// takes its run id in its options, where undefined means a new id: bad-input.test.ts covers it.
+primitiveContract<RunIndex, RunIndexView>({
+  name: 'RunIndex',
+  create: (engine) => new RunIndex(engine),
+  in: (runs, tx, runId) => runs.in(tx, runId),
+  seed: (runs, run) => runs.createRun({ runId: run, tags: ['t'] }),
+  byRun: {
+    getRun: (r, run) => r.getRun(run),
+    exists: (r, run) => r.exists(run),
+    updateStatus: (r, run) => r.updateStatus(run, 'paused'),
+    completeRun: (r, run) => r.completeRun(run),
+    failRun: (r, run) => r.failRun(run, 'x'),
+    pauseRun: (r, run) => r.pauseRun(run),
+    resumeRun: (r, run) => r.resumeRun(run),
+    cancelRun: (r, run) => r.cancelRun(run),
+    archiveRun: (r, run) => r.archiveRun(run),
+    addTags: (r, run) => r.addTags(run, ['u']),
+    removeTags: (r, run) => r.removeTags(run, ['t']),
+    updateMetadata: (r, run) => r.updateMetadata(run, {}),
+    getChildRuns: (r, run) => r.getChildRuns(run),
+    deleteRun: (r, run) => r.deleteRun(run),
+  },
+  global: {
+    listRuns: (r) => r.listRuns(),
+    count: (r) => r.count(),
+    queryRuns: (r) => r.queryRuns({ status: 'active' }),
+  },
+  viewCalls: {
+    createRun: (v) => v.createRun(),
+    getRun: (v) => v.getRun(),
+    exists: (v) => v.exists(),
+    listRuns: (v) => v.listRuns(),
+    count: (v) => v.count(),
+    updateStatus: (v) => v.updateStatus('paused'),
+    completeRun: (v) => v.completeRun(),
+    addTags: (v) => v.addTags(['u']),
+    updateMetadata: (v) => v.updateMetadata({}),
+    queryRuns: (v) => v.queryRuns(),
+    getChildRuns: (v) => v.getChildRuns(),
+    deleteRun: (v) => v.deleteRun(),
+  },
+  write: (v) => v.createRun(),
+  written: (runs, run) => runs.exists(run),
+  refusals: [
+    ...refusalsOf<RunIndexView>(
+      badKeyStrings(),
+      'addTags with a tag that is',
+      (v, tag) => v.addTags([tag as string]),
+      'INVALID_ARGUMENT',
+    ),
+    ...refusalsOf<RunIndexView>(
+      badValues(),
+      'updateMetadata with',
+      (v, metadata) => v.updateMetadata(metadata as Value),
+      'INVALID_VALUE',
+    ),
+    ['updateStatus to an unknown status', (v) => v.updateStatus('done' as RunStatus), 'INVALID_ARGUMENT'],
+    ['createRun of an existing run', (v) => v.createRun(), 'ALREADY_EXISTS'],
+    ['failRun with an Error object', (v) => v.failRun(new Error('x') as never), 'INVALID_ARGUMENT'],
+  ],
+});
