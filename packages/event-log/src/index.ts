@@ -1,3 +1,6 @@
+// Installed alone, this package is a working database: the engine it runs on, and the errors it throws.
+export { AgentDBError, isAgentDBError, type Value } from '@agentdb/core';
+export { Database, type DatabaseOptions } from '@agentdb/engine';
 export type { AppendOptions, ChainVerification, Event, IterOptions } from './event.js';
 export { EventLog } from './event-log.js';
 export { EventLogView } from './event-log-view.js';

@@ -1,3 +1,6 @@
+// Installed alone, this package is a working database: the engine it runs on, and the errors it throws.
+export { AgentDBError, isAgentDBError, type Value } from '@agentdb/core';
+export { Database, type DatabaseOptions } from '@agentdb/engine';
 export { cursorOf, type PageOptions } from './page.js';
 export {
   MAX_TAGS,
