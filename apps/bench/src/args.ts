@@ -20,6 +20,7 @@ better-sqlite3), prints a Markdown table and writes results/latest.json and late
   --quick           every workload at reduced sizes (well under a minute of measuring)
   --tiny            tiny sizes: checks the wiring end to end in seconds; the figures mean nothing
   --only <groups>   comma-separated workload groups: ${Object.keys(GROUPS).join(', ')}
+                    (postgres runs only when named: it starts a PostgreSQL server)
   --out <dir>       write the results there instead of apps/bench/results
   -h, --help        show this help`;
 

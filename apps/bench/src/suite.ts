@@ -5,6 +5,7 @@ import { eventWorkloads } from './workloads/events.js';
 import { kvWorkloads } from './workloads/kv.js';
 import { langgraphWorkloads } from './workloads/langgraph.js';
 import { memoryWorkloads } from './workloads/memory.js';
+import { postgresWorkloads } from './workloads/postgres.js';
 import { scalingWorkloads } from './workloads/scaling.js';
 import { transactionWorkloads } from './workloads/transactions.js';
 
@@ -16,12 +17,17 @@ export const GROUPS = {
   scaling: scalingWorkloads,
   memory: memoryWorkloads,
   langgraph: langgraphWorkloads,
+  postgres: postgresWorkloads,
 } as const;
 
 export type GroupName = keyof typeof GROUPS;
 
+/** Groups that run only when named in `--only` (they start a server of their own). */
+export const OPT_IN_GROUPS: readonly GroupName[] = ['postgres'];
+
 /**
- * Runs every workload of DESIGN.md §5 (or the named groups) with its baselines, in this process.
+ * Runs every workload of DESIGN.md §5 (or the named groups) with its baselines, in this process. The
+ * opt-in groups (PostgreSQL) run only when named.
  *
  * @example
  * const rows = await runBench(QUICK, { log: console.error });
@@ -36,7 +42,7 @@ export async function runBench(
     GroupName,
     (c: BenchContext) => Promise<BenchResult[]>,
   ][]) {
-    if (opts.only !== undefined && !opts.only.includes(name)) continue;
+    if (opts.only === undefined ? OPT_IN_GROUPS.includes(name) : !opts.only.includes(name)) continue;
     rows.push(...(await group(ctx)));
   }
   return rows;

@@ -9,6 +9,7 @@ import type { BenchResult } from '../src/result.js';
 import { runBench } from '../src/suite.js';
 import { formatTable } from '../src/table.js';
 import { memoryWorkloads } from '../src/workloads/memory.js';
+import { postgresWorkloads } from '../src/workloads/postgres.js';
 
 // These tests check wiring and result shape on tiny sizes. They never assert a speed: the figures of
 // a tiny run mean nothing. What they do assert is deterministic: baselines ran, checks held, reads
@@ -108,9 +109,29 @@ describe('bench suite on tiny sizes', () => {
     }
   });
 
+  it('leaves the PostgreSQL group out unless it is named', () => {
+    expect(byName(rows, 'PostgreSQL')).toEqual([]);
+  });
+
   it('prints every row in the table', () => {
     const table = formatTable(rows);
     for (const r of rows) expect(table).toContain(r.workload);
+  });
+});
+
+describe('PostgreSQL workloads (--only postgres)', () => {
+  it('measure each row against raw pg in the same run, on a server they start and stop', async () => {
+    const rows = await postgresWorkloads({ cfg: TINY, log: () => {} });
+    expect(rows.map((r) => r.workload.split(',')[0])).toEqual([
+      'PostgreSQL: KV put',
+      'PostgreSQL: cross-primitive txn (kv put + event append + state set + trace record)',
+      'PostgreSQL: event append',
+    ]);
+    for (const r of rows) {
+      expectRowShape(r);
+      expect(r.baseline).toMatch(/^raw pg: the same statements, 1 SQL txn per op/);
+    }
+    expect(rows.at(-1)?.conflicts).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import type { CommandContext } from './context.js';
+import { type CommandContext, displayName } from './context.js';
 import { describeError, EXIT_USAGE } from './errors.js';
 import { Output, useColor } from './output.js';
 import { buildProgram, COMMANDS } from './program.js';
@@ -50,7 +50,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     outputClosed.abort();
   });
   const ctx: CommandContext = {
-    dir: dir ?? '',
+    dir: displayName(dir ?? ''),
+    target: dir ?? '',
     out: new Output(
       (s) => {
         if (!outputClosed.signal.aborted) io.stdout.write(s);

@@ -1,12 +1,18 @@
 import { statSync } from 'node:fs';
+import { PostgresDatabase } from '@agentdb/postgres';
 import { AgentDB, type Clock } from '@agentdb/primitives';
 import { CliError } from './errors.js';
 import type { Output } from './output.js';
 
-/** What every command gets: the database directory, where to print, and the process's input. */
+/** What every command gets: the database, where to print, and the process's input. */
 export interface CommandContext {
-  /** The database directory given as the first argument. */
+  /**
+   * The database as messages name it: the directory given as the first argument, or a PostgreSQL
+   * URL without its password.
+   */
   dir: string;
+  /** The first argument as given: a directory, or a `postgres://` URL (password included). */
+  target: string;
   out: Output;
   /** Notes for the user that are not the command's result (stderr). */
   note(line: string): void;
@@ -25,8 +31,31 @@ export type OpenMode =
   /** Read-write (import); creates the database if the directory has none. */
   | { kind: 'write'; clock?: Clock };
 
+/** True when the first argument names a PostgreSQL database rather than a directory. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//.test(target);
+}
+
 /**
- * Opens the database in `ctx.dir`, runs `fn`, and closes it whatever happens.
+ * How messages name `target`: a URL loses its password (it may be in the argument, never in output).
+ *
+ * @example
+ * displayName('postgres://agent:secret@db:5432/agents') // 'postgres://agent@db:5432/agents'
+ */
+export function displayName(target: string): string {
+  if (!isPostgresUrl(target)) return target;
+  try {
+    const url = new URL(target);
+    url.password = '';
+    return url.href;
+  } catch {
+    return target.replace(/:[^:@/]*@/, '@');
+  }
+}
+
+/**
+ * Opens the database named by `ctx.target` (a directory, or a `postgres://` URL whose `?schema=`
+ * picks the schema), runs `fn`, and closes it whatever happens.
  *
  * @example
  * await withDatabase(ctx, { kind: 'read' }, async (db) => db.runs.count());
@@ -36,7 +65,7 @@ export async function withDatabase<T>(
   mode: OpenMode,
   fn: (db: AgentDB) => Promise<T>,
 ): Promise<T> {
-  const db = await open(ctx.dir, mode);
+  const db = await open(ctx.target, mode);
   try {
     return await fn(db);
   } finally {
@@ -45,6 +74,16 @@ export async function withDatabase<T>(
 }
 
 async function open(dir: string, mode: OpenMode): Promise<AgentDB> {
+  if (isPostgresUrl(dir)) {
+    // Reading never creates tables: a schema without them is NOT_FOUND. No sweeper: a CLI run is short.
+    const engine = await PostgresDatabase.open({
+      connectionString: dir,
+      create: mode.kind === 'write',
+      sweepIntervalMs: 0,
+      ...(mode.kind === 'write' && mode.clock !== undefined ? { clock: mode.clock } : {}),
+    });
+    return new AgentDB(engine);
+  }
   if (mode.kind === 'read') {
     let isDirectory: boolean;
     try {

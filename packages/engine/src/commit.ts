@@ -5,7 +5,7 @@ import { checkKey, keyId } from './key-bytes.js';
 import { runMutation } from './mutation-run.js';
 import { entryValue, isExpired } from './stored-entry.js';
 import type { CommitOutcome, PendingWrite, TxContext, TxState } from './tx-state.js';
-import { pendingDelete, pendingPut } from './write-set.js';
+import { encodedPut, expiryOf, pendingDelete } from './write-set.js';
 
 /**
  * The commit pipeline. Everything here runs synchronously inside one LMDB write transaction, which
@@ -60,9 +60,16 @@ function runMutations(
   ctx: TxContext,
 ): { writes: ReadonlyMap<string, PendingWrite>; results: readonly unknown[] } {
   if (state.mutations.length === 0) return { writes: state.writes, results: NO_RESULTS };
-  const writes = new Map(state.writes);
+  // What the mutation functions write, decoded and last write per key: each is encoded once, after the
+  // last mutation ran (a run's event-log head rewritten by 1,000 appends in one transaction costs one
+  // encoding, not 1,000). Mutation functions are pure and must not modify what they returned.
+  const made = new Map<string, { key: Buffer; value: Value | undefined; expiresAt: number | undefined }>();
   const read = (key: Buffer): Value | undefined => {
-    const pending = writes.get(keyId(key));
+    const id = keyId(key);
+    const mine = made.get(id);
+    if (mine !== undefined)
+      return mine.expiresAt !== undefined && mine.expiresAt <= batch.now ? undefined : mine.value;
+    const pending = state.writes.get(id);
     if (pending === undefined) return batch.valueOf(key);
     if (pending.stored === null || isExpired(pending.stored, batch.now)) return undefined;
     return pending.value ?? decodeValue(entryValue(pending.stored));
@@ -70,15 +77,12 @@ function runMutations(
   const mctx: MutationContext = {
     get: (key) => read(checkKey(key)),
     put: (key, value, opts) => {
-      const write = pendingPut(key, value, opts, ctx);
-      // The decoded value is kept for later mutations of this key in the batch (mutation functions
-      // are pure and must not modify what they returned).
-      write.value = value;
-      writes.set(write.id, write);
+      const k = checkKey(key);
+      made.set(keyId(k), { key: k, value, expiresAt: expiryOf(opts, ctx.ttlNow) });
     },
     delete: (key) => {
-      const write = pendingDelete(checkKey(key));
-      writes.set(write.id, write);
+      const k = checkKey(key);
+      made.set(keyId(k), { key: k, value: undefined, expiresAt: undefined });
     },
   };
   const results: unknown[] = [];
@@ -87,6 +91,17 @@ function runMutations(
     if (value === undefined) mctx.delete(m.key);
     else mctx.put(m.key, value);
     results.push(result);
+  }
+  const writes = new Map(state.writes);
+  for (const [id, w] of made) {
+    if (w.value === undefined) {
+      writes.set(id, pendingDelete(w.key));
+      continue;
+    }
+    const write = encodedPut(w.key, w.value, w.expiresAt, ctx);
+    // The decoded value is kept for later mutations of this key in the batch.
+    write.value = w.value;
+    writes.set(id, write);
   }
   return { writes, results };
 }

@@ -240,6 +240,23 @@ export function engineContract(name: string, subject: ContractSubject): void {
         expect(await db.get(k('head'))).toBe(199);
       });
 
+      it("getPending previews a key's pending mutations on the snapshot; get and getMany do not", async () => {
+        const db = await open();
+        await db.transaction((tx) => tx.put(k('n'), 5));
+        const seen = await db.transaction(async (tx) => {
+          tx.mutate(k('n'), (n) => ({ value: Number(n) + 1, result: null }));
+          tx.mutate(k('n'), (n) => ({ value: Number(n) * 10, result: null }));
+          return [
+            await tx.getPending(k('n')),
+            await tx.get(k('n')),
+            await tx.getMany([k('n')]),
+            await tx.getPending(k('x')),
+          ];
+        });
+        expect(seen).toEqual([60, 5, [5], undefined]);
+        expect(await db.get(k('n'))).toBe(60);
+      });
+
       it('awaiting a handle inside the transaction is refused at once; an aborted one rejects', async () => {
         const db = await open();
         await expect(

@@ -95,6 +95,11 @@ export interface EngineTransaction extends ReadSource {
   delete(key: EncodedKey): void;
   /** Registers a commit-time mutation; its result is known after commit (await it then). */
   mutate<R>(key: EncodedKey, fn: MutationFn<R>): MutationHandle<R>;
+  /**
+   * The value `key` will have once this transaction's pending mutations of it have run, run on its
+   * snapshot (plus its own writes); `get` when there are none. A tracked read.
+   */
+  getPending(key: EncodedKey): Promise<Value | undefined>;
 }
 
 /** Options of `engine.transaction`. */

@@ -16,17 +16,17 @@ import {
   CONTRACT_VERSION,
   ENGINE,
   type Engine,
-  type EngineStats,
   type Entry,
   type ScanEntry,
   type ScanOptions,
   type TransactionOptions,
 } from './contract.js';
+import type { DatabaseStats } from './database-stats.js';
 import { checkKey } from './key-bytes.js';
 import { Lifecycle } from './lifecycle.js';
-import { isReadersFull } from './lmdb-errors.js';
 import { OpenScans, type ScanHold } from './open-scans.js';
 import { type DatabaseOptions, type Durability, type ResolvedOptions, resolveOptions } from './options.js';
+import type { RawEntry } from './read-view.js';
 import { checkScan, liveEntry, scanView } from './scan.js';
 import type { Snapshot } from './snapshot.js';
 import { Storage } from './storage.js';
@@ -37,21 +37,6 @@ import { type RunnerCounters, TransactionRunner } from './transaction-runner.js'
 import { TtlClock } from './ttl-clock.js';
 import type { TxContext } from './tx-state.js';
 import { verifyStorage } from './verify.js';
-
-/** The LMDB engine's counters: the contract's, and its own. */
-export interface DatabaseStats extends EngineStats {
-  /** Attempts that waited because another transaction's claim covered a key they write (claims.ts). */
-  claimWaits: number;
-  /**
-   * Write transactions that LMDB started from an older state than the newest commit, because another
-   * process opened the directory during a commit; each was repaired before writing and run again
-   * (README, "Durability").
-   */
-  staleStarts: number;
-  durability: Durability;
-  /** The database directory (the same as `location`). */
-  path: string;
-}
 
 /**
  * An AgentDB database: one LMDB environment in one directory, shared by every primitive. The engine
@@ -166,7 +151,12 @@ export class Database implements Engine {
   }
 
   #snapshot(): Snapshot {
-    const snap = this.#readers(() => this.#storage.snapshot());
+    let snap: Snapshot;
+    try {
+      snap = this.#storage.snapshot();
+    } catch (error) {
+      snap = this.#scans.afterReadersFull(error, () => this.#storage.snapshot());
+    }
     this.#snapshots.add(snap);
     return {
       get: (key) => snap.get(key),
@@ -176,29 +166,6 @@ export class Database implements Engine {
         snap.release(reason);
       },
     };
-  }
-
-  /**
-   * Runs a read that needs an LMDB reader slot. If the reader table is full, the `db.scan` iterations
-   * of this process that sit paused give theirs up (their next step fails with `STORAGE`, saying why)
-   * and the read is tried once more: a process that dropped scans faster than the garbage collector
-   * found them must not lock every reader of the directory out.
-   */
-  #readers<T>(read: () => T): T {
-    try {
-      return read();
-    } catch (error) {
-      const released = isReadersFull(error)
-        ? this.#scans.endAll(
-            new AgentDBError(
-              'STORAGE',
-              "this scan's snapshot was released because LMDB's reader table was full; finish or break out of scans",
-            ),
-          )
-        : 0;
-      if (released === 0) throw error;
-      return read();
-    }
   }
 
   async #releaseClaims(ticket: ClaimTicket): Promise<void> {
@@ -256,7 +223,12 @@ export class Database implements Engine {
   #latest(key: EncodedKey): Entry | undefined {
     this.#lifecycle.assertOpen();
     const k = checkKey(key);
-    const raw = this.#readers(() => this.#storage.readLatest(k));
+    let raw: RawEntry | undefined;
+    try {
+      raw = this.#storage.readLatest(k);
+    } catch (error) {
+      raw = this.#scans.afterReadersFull(error, () => this.#storage.readLatest(k));
+    }
     return raw === undefined ? undefined : liveEntry(raw.stored, raw.version, this.#ttl.now());
   }
 

@@ -19,7 +19,8 @@ export {
   type TransactionOptions,
   type Verification,
 } from './contract.js';
-export { Database, type DatabaseStats } from './database.js';
+export { Database } from './database.js';
+export type { DatabaseStats } from './database-stats.js';
 export { MutationHandle } from './mutation-handle.js';
 export type { DatabaseOptions, Durability, WalRetention } from './options.js';
 export { bindView, checkDatabase } from './primitive-binding.js';

@@ -12,19 +12,19 @@ import { AgentDBError } from '@agentdb/core';
  * const previous = await handle;
  */
 export class MutationHandle<R> implements PromiseLike<R> {
-  readonly #promise: Promise<R>;
   readonly #isRunning: () => boolean;
-  #resolve!: (value: R) => void;
-  #reject!: (error: unknown) => void;
+  // The promise is made only when someone awaits the handle: most handles (appends in a batch) are
+  // never awaited, and two promises per append were a measurable part of a batched commit.
+  #promise: Promise<R> | undefined;
+  #resolve: ((value: R) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  /** 0 pending, 1 settled with `#outcome` as the value, 2 failed with `#outcome` as the error. */
+  #state: 0 | 1 | 2 = 0;
+  #outcome: unknown;
 
   /** @internal Created by `Transaction.mutate`. */
   constructor(isRunning: () => boolean) {
     this.#isRunning = isRunning;
-    this.#promise = new Promise<R>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.#promise.catch(() => {});
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a handle is deliberately awaitable
@@ -40,7 +40,7 @@ export class MutationHandle<R> implements PromiseLike<R> {
       );
       return Promise.reject(refusal).then(onfulfilled, onrejected);
     }
-    return this.#promise.then(onfulfilled, onrejected);
+    return this.#settled().then(onfulfilled, onrejected);
   }
 
   /** Like `Promise.prototype.catch`. @example await handle.catch(() => undefined) */
@@ -48,13 +48,32 @@ export class MutationHandle<R> implements PromiseLike<R> {
     return this.then(undefined, onrejected);
   }
 
+  #settled(): Promise<R> {
+    if (this.#promise !== undefined) return this.#promise;
+    if (this.#state === 1) this.#promise = Promise.resolve(this.#outcome as R);
+    else if (this.#state === 2) this.#promise = Promise.reject(this.#outcome);
+    else {
+      this.#promise = new Promise<R>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    }
+    return this.#promise;
+  }
+
   /** @internal */
   settle(value: R): void {
-    this.#resolve(value);
+    if (this.#state !== 0) return;
+    this.#state = 1;
+    this.#outcome = value;
+    this.#resolve?.(value);
   }
 
   /** @internal */
   fail(error: unknown): void {
-    this.#reject(error);
+    if (this.#state !== 0) return;
+    this.#state = 2;
+    this.#outcome = error;
+    this.#reject?.(error);
   }
 }

@@ -1,4 +1,5 @@
 import { AgentDBError } from '@agentdb/core';
+import { isReadersFull } from './lmdb-errors.js';
 import type { Snapshot } from './snapshot.js';
 
 /** What the database knows of one `db.scan` iteration: its snapshot once it started, and when it last moved. */
@@ -62,6 +63,25 @@ export class OpenScans {
     const open = [...this.#open];
     for (const hold of open) this.end(hold, reason);
     return open.length;
+  }
+
+  /**
+   * After a read that needs an LMDB reader slot failed with `error`: if the reader table is full, the
+   * open iterations give theirs up (their next step fails with `STORAGE`, saying why) and `read` is
+   * tried once more; otherwise `error` is thrown. A process that dropped scans faster than the garbage
+   * collector found them must not lock every reader of the directory out.
+   */
+  afterReadersFull<T>(error: unknown, read: () => T): T {
+    const released = isReadersFull(error)
+      ? this.endAll(
+          new AgentDBError(
+            'STORAGE',
+            "this scan's snapshot was released because LMDB's reader table was full; finish or break out of scans",
+          ),
+        )
+      : 0;
+    if (released === 0) throw error;
+    return read();
   }
 
   #releaseIdle(): void {

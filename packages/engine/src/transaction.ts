@@ -76,8 +76,8 @@ export class Transaction implements EngineTransaction {
   }
 
   /**
-   * The value at `key`, or `undefined`. Sees this transaction's own writes, and its own pending
-   * mutations of `key` (run on this snapshot's value; at commit they run on the latest one).
+   * The value at `key`, or `undefined`. Sees this transaction's own writes (not its pending commit-time
+   * mutations, which exist only at commit: `getPending` previews them).
    *
    * @example
    * const plan = await tx.get(Key.kv(run, 'plan'));
@@ -97,9 +97,26 @@ export class Transaction implements EngineTransaction {
     const k = checkKey(key);
     const id = keyId(k);
     const now = this.#ctx.ttlNow();
-    const entry = this.#read(k, id, now);
-    if (!this.#state.mutated?.has(id)) return entry;
-    return this.#preview(k, id, entry?.value, now);
+    return this.#read(k, id, now);
+  }
+
+  /**
+   * The value `key` will have once this transaction's pending commit-time mutations of it (`mutate`)
+   * have run — run here on this snapshot's value plus its own writes; at commit they run on the latest
+   * committed value, which may differ. Without pending mutations it is `get`. A tracked read, like
+   * `get`. For counters kept with `mutate` that the transaction needs to read back.
+   *
+   * @example
+   * tx.mutate(countKey, (n) => ({ value: Number(n ?? 0) + 1, result: null }));
+   * const count = await tx.getPending(countKey); // includes the increment above
+   */
+  async getPending(key: EncodedKey): Promise<Value | undefined> {
+    this.#active();
+    const k = checkKey(key);
+    const id = keyId(k);
+    const now = this.#ctx.ttlNow();
+    const current = this.#read(k, id, now)?.value;
+    return this.#state.mutated?.has(id) ? this.#preview(id, current, now) : current;
   }
 
   /** The entry at `k`: this transaction's own write, or the snapshot's (a tracked read). */
@@ -114,11 +131,10 @@ export class Transaction implements EngineTransaction {
   }
 
   /**
-   * Read-your-mutations: the value `k` will have if this transaction's pending mutations of it run on
-   * `current` (at commit they run on the latest committed value instead, which may differ). What the
-   * mutation functions write to other keys is not previewed.
+   * The value of key `id` after this transaction's pending mutations of it run on `current`. What the
+   * mutation functions write to other keys is not previewed; what they read is read as `get` reads.
    */
-  #preview(k: Buffer, id: string, current: Value | undefined, now: number): Entry | undefined {
+  #preview(id: string, current: Value | undefined, now: number): Value | undefined {
     const ctx: MutationContext = {
       get: (other) => {
         const o = checkKey(other);
@@ -131,7 +147,7 @@ export class Transaction implements EngineTransaction {
     for (const m of this.#state.mutations) {
       if (keyId(m.key) === id) value = runMutation(m.fn, value, ctx).value;
     }
-    return value === undefined ? undefined : { value, version: 0 };
+    return value;
   }
 
   /**
@@ -263,7 +279,8 @@ export class Transaction implements EngineTransaction {
     if (typeof fn !== 'function')
       throw invalidArgument('mutate needs a function (current, ctx) => ({ value, result })');
     const handle = new MutationHandle<R>(() => this.#state.running);
-    (this.#state.mutated ??= new Set()).add(keyId(k));
+    this.#state.mutated ??= new Set();
+    this.#state.mutated.add(keyId(k));
     this.#state.mutations.push({
       key: k,
       fn: fn as MutationFn<unknown>,

@@ -4,6 +4,9 @@ import { checkKey, keyId } from './key-bytes.js';
 import { packEntry } from './stored-entry.js';
 import type { PendingWrite, TxContext } from './tx-state.js';
 
+/** What checking a put needs from its engine: the TTL time and the value limits. */
+export type PutContext = Pick<TxContext, 'ttlNow' | 'encodeOptions'>;
+
 /**
  * A transaction's buffered writes: building them from user input (every check before anything is
  * buffered), shared by `tx.put`/`tx.delete` and the puts and deletes of commit-time mutations.
@@ -32,10 +35,19 @@ export function pendingPut(
   key: unknown,
   value: unknown,
   opts: PutOptions | undefined,
-  ctx: TxContext,
+  ctx: PutContext,
 ): PendingWrite {
   const k = checkKey(key);
-  const expiresAt = expiryOf(opts, ctx.ttlNow);
+  return encodedPut(k, value, expiryOf(opts, ctx.ttlNow), ctx);
+}
+
+/** A pending write of `value` at a checked key with a resolved expiry (the value is checked here). */
+export function encodedPut(
+  k: Buffer,
+  value: unknown,
+  expiresAt: number | undefined,
+  ctx: PutContext,
+): PendingWrite {
   const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
   const id = keyId(k);
   return expiresAt === undefined

@@ -156,26 +156,32 @@ describe('commit-time mutations', () => {
   });
 });
 
-describe('a transaction reads its own pending mutations', () => {
-  it('get sees the mutations of a key queued so far, run on its snapshot; commit runs them on the latest value', async () => {
+describe('a transaction reads its own pending mutations with getPending', () => {
+  it('getPending previews the mutations of a key queued so far on its snapshot; get does not; commit runs them on the latest value', async () => {
     const t = await openTestDatabase();
     try {
       const counter = Key.kv('r', 'counter');
       await t.db.transaction((tx) => tx.put(counter, 10));
       const inc = (n: Value | undefined) => ({ value: Number(n ?? 0) + 1, result: null });
       const seen = await t.db.transaction(async (tx) => {
-        const before = await tx.get(counter);
+        const before = await tx.getPending(counter);
         tx.mutate(counter, inc);
-        const once = await tx.get(counter);
+        const once = await tx.getPending(counter);
         tx.mutate(counter, inc);
-        return [before, once, await tx.get(counter), await tx.getMany([counter])];
+        return [
+          before,
+          once,
+          await tx.getPending(counter),
+          await tx.get(counter),
+          await tx.getMany([counter]),
+        ];
       });
-      expect(seen).toEqual([10, 11, 12, [12]]);
+      expect(seen).toEqual([10, 11, 12, 10, [10]]);
       expect(await t.db.get(counter)).toBe(12);
-      // A mutation that deletes reads back as absent.
+      // A mutation that deletes previews as absent.
       const gone = await t.db.transaction(async (tx) => {
         tx.mutate(counter, () => ({ value: undefined, result: null }));
-        return tx.getEntry(counter);
+        return tx.getPending(counter);
       });
       expect(gone).toBeUndefined();
       expect(await t.db.get(counter)).toBeUndefined();

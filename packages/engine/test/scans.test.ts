@@ -46,14 +46,15 @@ describe('scans that are started and never finished', () => {
   });
 
   it('a scan that keeps moving is never released, however long it runs', async () => {
-    t = await openTestDatabase({ scanIdleTimeoutMs: 100 });
+    // Steps well under the idle limit (a wide margin for a loaded machine), the whole scan well over it.
+    t = await openTestDatabase({ scanIdleTimeoutMs: 2_000 });
     await t.db.transaction((tx) => {
       for (let i = 0; i < 8; i++) tx.put(key(i), i);
     });
     let seen = 0;
     for await (const _ of t.db.scan(runRange('r'))) {
       seen++;
-      await new Promise((r) => setTimeout(r, 60)); // 8 × 60 ms: longer than the limit in total
+      await new Promise((r) => setTimeout(r, 350));
     }
     expect(seen).toBe(8);
   });

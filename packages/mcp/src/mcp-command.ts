@@ -47,6 +47,13 @@ export interface McpCommandIO {
   signal: AbortSignal;
   /** How usage lines name the program, e.g. `agentdb <dir> mcp`. */
   program: string;
+  /**
+   * Opens the database to serve, instead of the directory `dir` (the CLI passes one for PostgreSQL
+   * URLs). Read-only must never create a database.
+   */
+  open?: (readOnly: boolean) => Promise<AgentDB>;
+  /** How notes name the database (default `dir`; the CLI passes a URL without its password). */
+  name?: string;
 }
 
 interface Plan {
@@ -128,19 +135,20 @@ export async function runMcpCommand(dir: string, args: string[], io: McpCommandI
     return;
   }
   const options: ServerOptions = { readOnly: p.readOnly, ...(p.runs === undefined ? {} : { runs: p.runs }) };
-  const db = await open(dir, p.readOnly);
+  const db = await (io.open ?? ((readOnly) => open(dir, readOnly)))(p.readOnly);
+  const name = io.name ?? dir;
   try {
     const scope = `${p.readOnly ? ', read-only' : ''}${p.runs === undefined ? '' : `, runs ${p.runs.join(',')}`}`;
     if (p.http === undefined) {
       const stdio = await serveStdio(db, options, { stdin: io.stdin, stdout: io.stdout });
-      io.note(`agentdb mcp: serving ${dir} over stdio${scope}`);
+      io.note(`agentdb mcp: serving ${name} over stdio${scope}`);
       await Promise.race([stdio.closed, aborted(io.signal)]);
       await stdio.close();
     } else {
       const { host, port, token } = p.http;
       const http = await serveHttp(db, { ...options, host, port, ...(token === undefined ? {} : { token }) });
       io.note(
-        `agentdb mcp: serving ${dir} at ${http.url}${scope}${token === undefined ? '' : ', bearer token required'}`,
+        `agentdb mcp: serving ${name} at ${http.url}${scope}${token === undefined ? '' : ', bearer token required'}`,
       );
       await aborted(io.signal);
       await http.close();

@@ -1,9 +1,9 @@
 import { Key } from '@agentdb/core';
 import { openRawData } from '@agentdb/engine/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexProblems } from '../src/contract/index-checker.js';
 import type { AgentDB } from '../src/index.js';
 import { type AgentFixture, openAgentFixture } from './helpers/fixture.js';
-import { indexProblems } from './helpers/index-checker.js';
 
 /** A small store that uses every index: traces with tags and parents, typed events, runs with tags and a parent. */
 async function populate(db: AgentDB): Promise<{ root: string; child: string; at: number }> {

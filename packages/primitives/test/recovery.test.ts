@@ -3,8 +3,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@agentdb/engine/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { indexProblems } from '../src/contract/index-checker.js';
 import { AgentDB } from '../src/index.js';
-import { indexProblems } from './helpers/index-checker.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/mixed-writer.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../dist/index.js', import.meta.url));

@@ -6,11 +6,6 @@ import { COUNT_KEY, indexKeysOf, indexRange, indexValue, positionOf, recordKey }
 import { fromRecord, type RunMetadata, toRecord } from './run-metadata.js';
 import { assertTransition, FINISHED_STATUSES, type RunStatus } from './run-status.js';
 
-// Creates and deletes of runs not yet committed, per transaction, so `count()` inside a transaction
-// sees its own writes although the counter itself is only updated at commit (tx.mutate). Keyed weakly
-// by the transaction object: each attempt of a transaction is a new object and starts at zero.
-const pendingCountDelta = new WeakMap<EngineTransaction, number>();
-
 /** Tree walks yield to the event loop every this many runs, so other work goes on during them. */
 const YIELD_EVERY = 64;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -119,7 +114,6 @@ export class RunOperations {
     if (delta !== 0) {
       // A commit-time mutation never conflicts, so concurrent creates do not contend on the counter.
       tx.mutate(COUNT_KEY, (n) => ({ value: Number(n ?? 0) + delta, result: null }));
-      pendingCountDelta.set(tx, (pendingCountDelta.get(tx) ?? 0) + delta);
     }
     return deleted;
   }
@@ -195,9 +189,9 @@ export class RunOperations {
     return listRunIdsIn(this.#tx);
   }
 
+  /** Inside a transaction this counts its own creates and deletes (the engine previews pending increments). */
   async count(): Promise<number> {
-    const committed = Number((await this.#tx.get(COUNT_KEY)) ?? 0);
-    return committed + (pendingCountDelta.get(this.#tx) ?? 0);
+    return Number((await this.#tx.getPending(COUNT_KEY)) ?? 0);
   }
 
   async #childIds(runId: string, limit?: number): Promise<string[]> {

@@ -25,13 +25,6 @@ import { type Reads, readIndex, readTraces, readTree } from './trace-reader.js';
 import { type TraceType, typeName, validateTraceType } from './trace-type.js';
 
 /**
- * Traces recorded by views of one transaction, per run, not yet in the committed counter (a
- * commit-time mutation is invisible until commit). Keyed by the transaction object, so it lives
- * exactly as long as one attempt of one transaction; the facades themselves hold no state.
- */
-const pendingCounts = new WeakMap<EngineTransaction, Map<string, number>>();
-
-/**
  * The trace store bound to one run: inside a transaction (`traces.in(tx, runId)`) its reads see the
  * transaction's own writes and its writes commit with it. Same methods as `TraceStore`, minus `runId`.
  */
@@ -121,10 +114,8 @@ export class TraceStoreView {
     tx.put(key, trace as unknown as Value);
     for (const k of indexKeys) tx.put(k, id);
     // A commit-time increment: concurrent recorders in one run never conflict on the counter.
+    // The transaction's own reads of the counter include it (the engine previews pending mutations).
     tx.mutate(countKey(runId), (n) => ({ value: (typeof n === 'number' ? n : 0) + 1, result: undefined }));
-    const pending = pendingCounts.get(tx) ?? new Map<string, number>();
-    pending.set(runId, (pending.get(runId) ?? 0) + 1);
-    pendingCounts.set(tx, pending);
     return id;
   }
 
@@ -169,10 +160,10 @@ export class TraceStoreView {
    * const n = await traces.in(tx).count();
    */
   async count(): Promise<number> {
-    const [stored] = await this.#reads.getMany([countKey(this.runId)]);
-    const committed = typeof stored === 'number' ? stored : 0;
-    const pending = this.#tx === undefined ? 0 : (pendingCounts.get(this.#tx)?.get(this.runId) ?? 0);
-    return committed + pending;
+    // Inside a transaction this includes its own records: the engine previews the pending increments.
+    const key = countKey(this.runId);
+    const stored = this.#tx === undefined ? await this.#reads.get(key) : await this.#tx.getPending(key);
+    return typeof stored === 'number' ? stored : 0;
   }
 
   /**

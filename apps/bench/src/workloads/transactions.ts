@@ -1,4 +1,4 @@
-import { AgentDB, type Event } from '@agentdb/primitives';
+import { AgentDB, type Engine, type Event } from '@agentdb/primitives';
 import type { BenchContext } from '../context.js';
 import { timeOps } from '../measure.js';
 import type { BenchResult } from '../result.js';
@@ -22,6 +22,25 @@ export async function transactionWorkloads(ctx: BenchContext): Promise<BenchResu
   }
 }
 
+/**
+ * One cross-primitive transaction of caller `i` in round `r`: kv put + event append + state set +
+ * trace record on one run; resolves to the appended event. Shared by the LMDB and PostgreSQL rows.
+ *
+ * @example
+ * await Promise.all(Array.from({ length: 1000 }, (_, i) => crossPrimitiveTxn(db, 0, i)));
+ */
+export async function crossPrimitiveTxn(db: AgentDB<Engine>, r: number, i: number): Promise<Event> {
+  let pending!: PromiseLike<Event>;
+  await db.transaction(RUN, async (tx) => {
+    await tx.kv.put(`k${r}-${i}`, KV_VALUE);
+    pending = tx.events.append('step', { worker: i, round: r });
+    // One cell per concurrent worker: distinct cells never conflict, the same cell would (by design).
+    await tx.state.set(`worker-${i}`, { round: r });
+    await tx.traces.record({ type: 'thought', content: 'next step' }, { tags: ['plan'] });
+  });
+  return pending;
+}
+
 async function crossPrimitive({ cfg, log }: BenchContext, scratch: Scratch): Promise<BenchResult> {
   const n = cfg.inFlight;
   const workload = `cross-primitive txn (kv put + event append + state set + trace record), ${n.toLocaleString('en-US')} in flight`;
@@ -30,17 +49,7 @@ async function crossPrimitive({ cfg, log }: BenchContext, scratch: Scratch): Pro
   try {
     let round = 0;
     const conflicts0 = db.engine.stats().conflicts;
-    const one = async (r: number, i: number): Promise<Event> => {
-      let pending!: PromiseLike<Event>;
-      await db.transaction(RUN, async (tx) => {
-        await tx.kv.put(`k${r}-${i}`, KV_VALUE);
-        pending = tx.events.append('step', { worker: i, round: r });
-        // One cell per concurrent worker: distinct cells never conflict, the same cell would (by design).
-        await tx.state.set(`worker-${i}`, { round: r });
-        await tx.traces.record({ type: 'thought', content: 'next step' }, { tags: ['plan'] });
-      });
-      return pending;
-    };
+    const one = (r: number, i: number) => crossPrimitiveTxn(db, r, i);
     const ours = await timeOps(
       () => {
         const r = round++;

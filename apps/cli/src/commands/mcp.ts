@@ -1,7 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { runMcpCommand } from '@agentdb/mcp';
+import { PostgresDatabase } from '@agentdb/postgres';
+import { AgentDB } from '@agentdb/primitives';
 import type { Command } from 'commander';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, displayName, isPostgresUrl } from '../context.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -26,13 +28,21 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
           done();
         },
       });
-      return runMcpCommand(ctx.dir, args, {
+      return runMcpCommand(ctx.target, args, {
         stdin: ctx.stdin,
         stdout,
         note: ctx.note,
         env: process.env,
         signal: ctx.interrupted(),
         program: 'agentdb <dir> mcp',
+        name: displayName(ctx.target),
+        // A directory is opened by @agentdb/mcp itself (with its TTL sweeper: a server runs long).
+        ...(isPostgresUrl(ctx.target)
+          ? {
+              open: async (readOnly: boolean) =>
+                new AgentDB(await PostgresDatabase.open({ connectionString: ctx.target, create: !readOnly })),
+            }
+          : {}),
       });
     });
 }

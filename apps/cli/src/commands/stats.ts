@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_STATUSES, type RunStatus } from '@agentdb/primitives';
 import type { Command } from 'commander';
-import { type CommandContext, withDatabase } from '../context.js';
+import { type CommandContext, isPostgresUrl, withDatabase } from '../context.js';
 import { formatBytes } from '../format.js';
 import { allRunIds } from '../run-ids.js';
 import { countRun, type RunCounts } from './run.js';
@@ -16,9 +16,12 @@ export function registerStats(program: Command, ctx: CommandContext): void {
     .action((opts: { json?: boolean }) =>
       withDatabase(ctx, { kind: 'read' }, async (db) => {
         const engine = db.engine.stats();
-        const files = readdirSync(ctx.dir)
-          .filter((f) => f.endsWith('.mdb'))
-          .map((f) => ({ file: f, bytes: statSync(join(ctx.dir, f)).size }));
+        // A PostgreSQL database has tables, not files: its size is the engine's.
+        const files = isPostgresUrl(ctx.target)
+          ? []
+          : readdirSync(ctx.dir)
+              .filter((f) => f.endsWith('.mdb'))
+              .map((f) => ({ file: f, bytes: statSync(join(ctx.dir, f)).size }));
         const byStatus = {} as Record<RunStatus, number>;
         for (const s of RUN_STATUSES) byStatus[s] = (await db.runs.queryRuns({ status: s })).length;
         const indexed = await db.runs.count();
@@ -44,7 +47,9 @@ export function registerStats(program: Command, ctx: CommandContext): void {
         field('path', ctx.dir);
         field(
           'size',
-          `${formatBytes(engine.sizeBytes)} (${files.map((f) => `${f.file} ${formatBytes(f.bytes)}`).join(', ')})`,
+          files.length === 0
+            ? formatBytes(engine.sizeBytes)
+            : `${formatBytes(engine.sizeBytes)} (${files.map((f) => `${f.file} ${formatBytes(f.bytes)}`).join(', ')})`,
         );
         field('entries', `${engine.entries} stored keys (all runs, indices and the run index)`);
         field(

@@ -1,6 +1,9 @@
 import type { DatabaseOptions } from '@agentdb/engine';
 import { type ManualClock, manualClock, openTestDatabase, type TestDatabase } from '@agentdb/engine/testing';
+import type { PrimitivesSubject } from '../../src/contract/index.js';
 import { AgentDB } from '../../src/index.js';
+
+export { rejectionOf } from '../../src/contract/index.js';
 
 /** An AgentDB over a real LMDB directory that a test can close, reopen and dispose. */
 export interface AgentFixture {
@@ -43,10 +46,17 @@ export async function openAgentFixture(
   return fixture;
 }
 
-/** The error `p` rejects with, or `undefined` if it resolves. */
-export function rejectionOf(p: PromiseLike<unknown>): Promise<unknown> {
-  return Promise.resolve(p).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-}
+/**
+ * The primitives' contract suites on LMDB: a fresh directory per database, `buffered` durability
+ * (the suites are about semantics; the recovery test opens its own strict database).
+ */
+export const lmdbSubject: PrimitivesSubject = {
+  async open({ clock }) {
+    const t = await openTestDatabase({ durability: 'buffered', clock });
+    return {
+      db: new AgentDB(t.db),
+      reopen: async () => new AgentDB(await t.reopen()),
+      dispose: () => t.dispose(),
+    };
+  },
+};

@@ -1,4 +1,4 @@
-import type { ErrorCode, RunMetadata, RunStatus, Value } from '../../src/index.js';
+import type { ErrorCode, RunMetadata, RunStatus, Value } from '../index.js';
 
 /**
  * A plain in-memory model of what AgentDB promises, written from DESIGN.md §4 without using any

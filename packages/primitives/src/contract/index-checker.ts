@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeKey, type KeyPart, MAX_KEY_STRING_BYTES, TypeTag, type Value } from '@agentdb/core';
 import type { Engine } from '@agentdb/engine';
-import type { Event, RunMetadata, Trace } from '../../src/index.js';
+import type { Event, RunMetadata, Trace } from '../index.js';
 
 /**
  * A whole-store consistency checker, independent of the primitives' own code: it reads raw keys and

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AgentDB, isAgentDBError, RUN_STATUSES, type RunStatus, type Value } from '../src/index.js';
-import { type AgentFixture, openAgentFixture } from './helpers/fixture.js';
-import { indexProblems } from './helpers/index-checker.js';
-import * as M from './helpers/model.js';
+import { type AgentDB, isAgentDBError, RUN_STATUSES, type RunStatus, type Value } from '../index.js';
+import { indexProblems } from './index-checker.js';
+import * as M from './model.js';
+import { type AgentFixture, openFixture, type PrimitivesSubject } from './subject.js';
 
 /*
  * Random sequences of operations across all five primitives and the run lifecycle, run against AgentDB
  * and against the plain model in helpers/model.ts, compared after every step and again after the
  * database is closed and reopened. On failure fast-check prints the seed and path; replay with
- *   MODEL_SEED=<seed> MODEL_PATH=<path> npx vitest run test/model.test.ts
+ *   MODEL_SEED=<seed> MODEL_PATH=<path> npx vitest run test/contract.test.ts
  */
 
 type Op =
@@ -305,46 +305,50 @@ async function compare(db: AgentDB, m: M.Model): Promise<void> {
 const seed = process.env.MODEL_SEED === undefined ? undefined : Number(process.env.MODEL_SEED);
 const path = process.env.MODEL_PATH;
 
-describe('AgentDB against an in-memory model', () => {
-  it('agrees after every step of random five-primitive sequences, and after reopening', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30, size: 'max' }), async (ops) => {
-        const f: AgentFixture = await openAgentFixture();
-        try {
-          const m = M.emptyModel();
-          let traces = 0;
-          for (const op of ops) {
-            f.clock.advance(1);
-            if (op.op === 'reopen') await f.reopen();
-            const traceId = `t${String(traces).padStart(4, '0')}`;
-            const before = structuredClone(m);
-            const expected = applyToModel(m, op, f.clock(), traceId);
-            if (expected !== undefined) {
-              // A refused operation leaves the model as it was (restore it: the model mutates in place).
-              m.data = before.data;
-              m.runs = before.runs;
-            }
-            const error = await applyToReal(f.db, op, before, traceId).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            if (op.op === 'tx' && op.throws) expect(error).toBeInstanceOf(Aborted);
-            else if (expected === undefined) expect(error).toBeUndefined();
-            else
-              expect(isAgentDBError(error, expected.error), `${JSON.stringify(op)} → ${String(error)}`).toBe(
-                true,
+/** Random five-primitive sequences against a plain in-memory model (fast-check), on `subject`'s engine. */
+export function modelSuite(name: string, subject: PrimitivesSubject): void {
+  describe(`AgentDB against an in-memory model (${name})`, () => {
+    it('agrees after every step of random five-primitive sequences, and after reopening', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30, size: 'max' }), async (ops) => {
+          const f: AgentFixture = await openFixture(subject);
+          try {
+            const m = M.emptyModel();
+            let traces = 0;
+            for (const op of ops) {
+              f.clock.advance(1);
+              if (op.op === 'reopen') await f.reopen();
+              const traceId = `t${String(traces).padStart(4, '0')}`;
+              const before = structuredClone(m);
+              const expected = applyToModel(m, op, f.clock(), traceId);
+              if (expected !== undefined) {
+                // A refused operation leaves the model as it was (restore it: the model mutates in place).
+                m.data = before.data;
+                m.runs = before.runs;
+              }
+              const error = await applyToReal(f.db, op, before, traceId).then(
+                () => undefined,
+                (e: unknown) => e,
               );
-            if (op.op === 'trace' || (op.op === 'tx' && !op.throws)) traces++;
+              if (op.op === 'tx' && op.throws) expect(error).toBeInstanceOf(Aborted);
+              else if (expected === undefined) expect(error).toBeUndefined();
+              else
+                expect(
+                  isAgentDBError(error, expected.error),
+                  `${JSON.stringify(op)} → ${String(error)}`,
+                ).toBe(true);
+              if (op.op === 'trace' || (op.op === 'tx' && !op.throws)) traces++;
+              await compare(f.db, m);
+            }
+            await f.reopen();
             await compare(f.db, m);
+            expect(await f.db.engine.verify()).toEqual({ ok: true, problems: [] });
+          } finally {
+            await f.dispose();
           }
-          await f.reopen();
-          await compare(f.db, m);
-          expect(await f.db.engine.verify()).toEqual({ ok: true, problems: [] });
-        } finally {
-          await f.dispose();
-        }
-      }),
-      { numRuns: 20, ...(seed === undefined ? {} : { seed }), ...(path === undefined ? {} : { path }) },
-    );
+        }),
+        { numRuns: 20, ...(seed === undefined ? {} : { seed }), ...(path === undefined ? {} : { path }) },
+      );
+    });
   });
-});
+}

@@ -1,0 +1,5 @@
+import { primitivesContract } from '../src/contract/index.js';
+import { lmdbSubject } from './helpers/fixture.js';
+
+// The suites packages/postgres runs on PostgreSQL, here on LMDB.
+primitivesContract('lmdb', lmdbSubject);
