@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../../tooling/workspace-build.mjs';
+
+/** A user's project directory outside the repository, removed by `remove`. */
+export interface ScratchProject {
+  dir: string;
+  /** Writes a file (a relative path) into the project. */
+  write(file: string, text: string): void;
+  remove(): void;
+}
+
+/**
+ * An empty ESM project in the system's temporary directory (never under the repository, so no
+ * workspace file, lockfile or node_modules of ours is in reach), whose `.npmrc` is `npmrc`.
+ *
+ * @example const project = scratchProject('kv-npm', registry.npmrc)
+ */
+export function scratchProject(name: string, npmrc: string): ScratchProject {
+  const dir = mkdtempSync(join(tmpdir(), `agentdb-${name}-`));
+  if (dir.startsWith(ROOT)) throw new Error(`the scratch directory ${dir} is inside the repository`);
+  const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
+  write('package.json', `${JSON.stringify({ name, private: true, type: 'module' }, null, 2)}\n`);
+  write('.npmrc', npmrc);
+  return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The fenced code blocks of a README in `lang`, in order, as written.
+ *
+ * @example readmeBlocks('packages/kv/README.md', 'sh')[0] // 'npm i @agentdb/kv'
+ */
+export function readmeBlocks(readme: string, lang: string): string[] {
+  const text = readFileSync(join(ROOT, readme), 'utf8');
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)]
+    .filter((m) => m[1] === lang)
+    .map((m) => m[2] ?? '');
+}
