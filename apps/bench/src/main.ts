@@ -1,4 +1,4 @@
-// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir] [--help]`: runs the DESIGN.md §5 workloads with their
+// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir] [--help]`: runs the performance-target workloads with their
 // baselines, prints a Markdown table and writes results/latest.json (+ latest-meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

@@ -1,7 +1,7 @@
 import { registerTypeTag } from '@agentdb/core';
 
 /**
- * The TypeTag this extension owns. Extensions take codes in 0x10–0xFF (DESIGN.md §2); every key the
+ * The TypeTag this extension owns. Extensions take codes in 0x10–0xFF (docs/architecture.md, type tags); every key the
  * queue writes starts `(run, 0x10, …)`, so it lives inside its run's range and nowhere else.
  */
 export const MESSAGE_QUEUE_TAG = 0x10;

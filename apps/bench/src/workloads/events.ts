@@ -11,7 +11,7 @@ const RUN = 'bench';
 const TARGET = 50_000;
 
 /**
- * DESIGN.md §5 event rows: 1,000 concurrent appenders on ONE run (≥ 50,000/s, zero conflicts) against
+ * The event rows: 1,000 concurrent appenders on ONE run (≥ 50,000/s, zero conflicts) against
  * the better-sqlite3 hash-chain glue, and the same append at two log lengths (cost must not grow).
  */
 export async function eventWorkloads(ctx: BenchContext): Promise<BenchResult[]> {

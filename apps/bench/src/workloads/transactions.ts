@@ -9,7 +9,7 @@ import { KV_VALUE, TOOL_CALL_VALUE } from './fixtures.js';
 const RUN = 'bench';
 
 /**
- * DESIGN.md §5 multi-write rows (absolute targets, strict): the cross-primitive transaction
+ * The multi-write rows (absolute targets, strict): the cross-primitive transaction
  * (kv put + event append + state set + trace record, ≥ 50,000/s) and trace record with tags
  * (≥ 30,000/s), each with `inFlight` concurrent callers on one run.
  */
