@@ -27,13 +27,35 @@ export function scratchProject(name: string, npmrc: string): ScratchProject {
 }
 
 /**
- * The fenced code blocks of a README in `lang`, in order, as written.
+ * The fenced code blocks of a README in `lang`, in order, as written; with `under`, only those of the
+ * section whose heading is `under` (up to the next heading of the same or a higher level).
  *
- * @example readmeBlocks('packages/kv/README.md', 'sh')[0] // 'npm i @agentdb/kv'
+ * @example readmeBlocks('packages/kv/README.md', 'sh')[0] // 'npm i @agentdb/kv\n'
+ * @example readmeBlocks('README.md', 'sh', { under: '## Quick start' })[0]
  */
-export function readmeBlocks(readme: string, lang: string): string[] {
-  const text = readFileSync(join(ROOT, readme), 'utf8');
+export function readmeBlocks(readme: string, lang: string, { under }: { under?: string } = {}): string[] {
+  let text = readFileSync(join(ROOT, readme), 'utf8');
+  if (under !== undefined) {
+    const start = text.split('\n').indexOf(under);
+    if (start === -1) throw new Error(`${readme} has no heading "${under}"`);
+    const level = under.indexOf(' ');
+    const lines = text.split('\n').slice(start + 1);
+    const end = lines.findIndex((line) => /^#+ /.test(line) && line.indexOf(' ') <= level);
+    text = (end === -1 ? lines : lines.slice(0, end)).join('\n');
+  }
   return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)]
     .filter((m) => m[1] === lang)
     .map((m) => m[2] ?? '');
+}
+
+/**
+ * The commands of a shell block: one per line, without comments and blank lines.
+ *
+ * @example commandsOf('pnpm demo   # fills it\n') // ['pnpm demo']
+ */
+export function commandsOf(block: string): string[] {
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
