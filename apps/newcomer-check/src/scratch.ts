@@ -40,7 +40,12 @@ export function readmeBlocks(readme: string, lang: string, { under }: { under?: 
     if (start === -1) throw new Error(`${readme} has no heading "${under}"`);
     const level = under.indexOf(' ');
     const lines = text.split('\n').slice(start + 1);
-    const end = lines.findIndex((line) => /^#+ /.test(line) && line.indexOf(' ') <= level);
+    // A heading ends the section; a `# comment` inside a code block does not.
+    let fenced = false;
+    const end = lines.findIndex((line) => {
+      if (line.startsWith('```')) fenced = !fenced;
+      return !fenced && /^#+ /.test(line) && line.indexOf(' ') <= level;
+    });
     text = (end === -1 ? lines : lines.slice(0, end)).join('\n');
   }
   return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)]

@@ -22,7 +22,8 @@ function sh(command: string) {
 
 /** The one line of `readme` in backticks that starts with `prefix`. */
 function inlineCommand(readme: string, prefix: string): string {
-  const found = [...readFileSync(join(ROOT, readme), 'utf8').matchAll(/`([^`]+)`/g)]
+  const prose = readFileSync(join(ROOT, readme), 'utf8').replace(/^```[\s\S]*?^```$/gm, '');
+  const found = [...prose.matchAll(/`([^`]+)`/g)]
     .map((m) => (m[1] ?? '').replace(/\s+/g, ' '))
     .find((code) => code.startsWith(prefix));
   if (found === undefined) throw new Error(`${readme} shows no \`${prefix}…\` command`);
