@@ -5,11 +5,13 @@
 // `build`, and building here too would race turbo's own builds, so it does nothing.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt } from './workspace-build.mjs';
+import { ensureBuilt, workspacePackages } from './workspace-build.mjs';
 
 export default function setup(project) {
   // biome-ignore lint/suspicious/noUndeclaredEnvVars: turbo sets it in every task; it says who runs us, not an input
   if (process.env.TURBO_HASH !== undefined) return;
   const { name } = JSON.parse(readFileSync(join(project.config.root, 'package.json'), 'utf8'));
+  // A project outside the workspace (a test fixture using this config) has nothing here to build.
+  if (!workspacePackages().has(name)) return;
   ensureBuilt(name, { dev: true, log: (line) => process.stderr.write(`${line}\n`) });
 }
