@@ -15,7 +15,7 @@ import { packageProblems } from '../src/package-checks.js';
 import { mustRun, run, userEnv } from '../src/processes.js';
 import { type LocalRegistry, startRegistry } from '../src/registry.js';
 import { type Release, releaseWithChangesets } from '../src/release.js';
-import { readmeBlocks, type ScratchProject, scratchProject } from '../src/scratch.js';
+import { commandsOf, readmeBlocks, type ScratchProject, scratchProject } from '../src/scratch.js';
 
 // The newcomer's path through a real registry: a maintainer releases every package with changesets
 // to a local Verdaccio, then users install from it in directories outside the repository.
@@ -141,6 +141,12 @@ describe('a user installs @agentdb/kv alone', () => {
     for (const name of ['core', 'engine', 'kv'])
       expect(packageProblems(join(npmProject.dir, 'node_modules/@agentdb', name))).toEqual([]);
     await runKvQuickStart(npmProject);
+    // The top README's "In your project" example runs as written in the same project.
+    const [topInstall] = readmeBlocks('README.md', 'sh', { under: '## In your project' });
+    expect(commandsOf(topInstall ?? '')).toEqual(['npm i @agentdb/kv']);
+    const [inYourProject] = readmeBlocks('README.md', 'ts', { under: '## In your project' });
+    npmProject.write('in-your-project.mjs', inYourProject ?? '');
+    await mustRun(process.execPath, ['in-your-project.mjs'], { cwd: npmProject.dir, env: userEnv() });
   });
 
   it("with pnpm and the kv README's allowBuilds, and its quick start runs", async () => {
