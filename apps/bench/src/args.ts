@@ -14,7 +14,7 @@ export interface BenchArgs {
 
 export const USAGE = `Usage: node apps/bench/dist/main.js [--quick | --tiny] [--only <groups>] [--out <dir>]
 
-Runs the DESIGN.md §5 workloads, each against its baseline measured in the same run (raw lmdb-js,
+Runs the workloads of the performance targets (docs/architecture.md), each against its baseline measured in the same run (raw lmdb-js,
 better-sqlite3), prints a Markdown table and writes results/latest.json and latest-meta.json.
 
   --quick           every workload at reduced sizes (well under a minute of measuring)

@@ -3,7 +3,7 @@ import type { Budget } from './measure.js';
 /** The sizes and time budgets of one bench run. */
 export interface BenchConfig {
   mode: 'quick' | 'full' | 'tiny';
-  /** Concurrent operations per iteration of the "in flight" workloads (DESIGN.md §5: 1,000). */
+  /** Concurrent operations per iteration of the "in flight" workloads (the targets say 1,000). */
   inFlight: number;
   /** Hot keys read per iteration of the get workload. */
   hotKeys: number;
@@ -40,7 +40,7 @@ export const QUICK: BenchConfig = {
   budget: { minTimeMs: 400, minSamples: 6, warmupMs: 100 },
 };
 
-/** The full set of DESIGN.md §5 and issue 10: 1M-event log and the memory workload included. */
+/** Every workload at full size: 1M-event log and the memory workload included. */
 export const FULL: BenchConfig = {
   ...QUICK,
   mode: 'full',

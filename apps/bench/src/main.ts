@@ -1,4 +1,4 @@
-// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir] [--help]`: runs the DESIGN.md §5 workloads with their
+// `node dist/main.js [--quick | --tiny] [--only kv,events,…] [--out dir] [--help]`: runs the performance-target workloads with their
 // baselines, prints a Markdown table and writes results/latest.json (+ latest-meta.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchArgs, parseBenchArgs, USAGE } from './args.js';
 import type { RunConditions } from './result.js';
+import { ensureSqliteAddon } from './sqlite-native.js';
 import { runBench } from './suite.js';
 import { formatConditions, formatTable } from './table.js';
 
@@ -20,6 +21,12 @@ try {
 if (args.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
+}
+try {
+  ensureSqliteAddon((line) => console.error(line));
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
 }
 const { config: cfg, only } = args;
 const started = new Date();

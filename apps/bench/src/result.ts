@@ -2,7 +2,7 @@ import type { Durability } from '@agentdb/primitives';
 
 /**
  * One measured row of `results/latest.json`. A workload measured against several baselines gives one
- * row per baseline; `target`/`met` are set only on the row DESIGN.md §5 judges (null elsewhere).
+ * row per baseline; `target`/`met` are set only on the row a target judges (docs/architecture.md) (null elsewhere).
  */
 export interface BenchResult {
   /** What was measured, e.g. `KV put, 1,000 in flight`. */
@@ -14,7 +14,7 @@ export interface BenchResult {
   baselineOpsPerSec: number | null;
   /** opsPerSec ÷ baselineOpsPerSec (higher is better for AgentDB). */
   ratio: number | null;
-  /** The DESIGN.md §5 target this row checks, in words; null for informational rows. */
+  /** The target this row checks, in words; null for informational rows. */
   target: string | null;
   /** Whether the target held in this run; null when the row has no target. */
   met: boolean | null;

@@ -28,7 +28,7 @@ export type GroupName = keyof typeof GROUPS;
 export const OPT_IN_GROUPS: readonly GroupName[] = ['postgres'];
 
 /**
- * Runs every workload of DESIGN.md §5 (or the named groups) with its baselines, in this process. The
+ * Runs every workload of the performance targets (or the named groups) with its baselines, in this process. The
  * opt-in groups (PostgreSQL) run only when named.
  *
  * @example

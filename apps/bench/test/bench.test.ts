@@ -48,7 +48,7 @@ describe('bench suite on tiny sizes', () => {
     for (const r of rows) expectRowShape(r);
   });
 
-  it('measures every DESIGN.md §5 target row', () => {
+  it('measures every target row', () => {
     const targeted = rows.filter((r) => r.target !== null).map((r) => r.workload);
     for (const w of [
       'KV put, 20 in flight',

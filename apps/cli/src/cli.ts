@@ -25,10 +25,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     writeError(`agentdb: ${message}\n`);
     return exitCode;
   };
-  // `agentdb <dir> <command> …`: commander parses the command; the directory comes first.
+  // `agentdb <dir> <command> …`: commander parses the command; the directory comes first. Help needs
+  // no directory: `agentdb help [command]` and `agentdb <command> --help` go to commander as they are.
   const [first, ...rest] = argv;
-  const dir = first !== undefined && !first.startsWith('-') ? first : undefined;
-  const args = dir === undefined ? argv : rest;
+  const help = isHelpRequest(argv);
+  const dir = !help && first !== undefined && !first.startsWith('-') ? first : undefined;
+  // `help <command>` is `<command> --help` (mcp parses its own options and prints its own help).
+  const args =
+    dir !== undefined ? rest : first === 'help' && rest[0] !== undefined ? [rest[0], '--help'] : argv;
+  if (first === 'help' && rest[0] !== undefined && !COMMANDS.includes(rest[0]))
+    return fail(`unknown command '${rest[0]}'; one of: ${COMMANDS.join(', ')}`, EXIT_USAGE);
   if (argv.length === 0)
     return fail('missing <dir> and command; usage: agentdb <dir> <command> (see agentdb --help)', EXIT_USAGE);
   if (dir !== undefined && args.length === 0) {
@@ -36,10 +42,23 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       ? fail(`missing <dir>; usage: agentdb <dir> ${dir} …`, EXIT_USAGE)
       : fail(`missing command after ${dir}; one of: ${COMMANDS.join(', ')}`, EXIT_USAGE);
   }
+  // A reader that stops early (`agentdb <dir> verify | head`) closes stdout: later output is dropped,
+  // a --follow ends, and the exit status is still the command's own (verify failing is still 1).
+  const outputClosed = new AbortController();
+  io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    outputClosed.abort();
+  });
   const ctx: CommandContext = {
     dir: displayName(dir ?? ''),
     target: dir ?? '',
-    out: new Output((s) => io.stdout.write(s), useColor(io.stdout, io.env)),
+    out: new Output(
+      (s) => {
+        if (!outputClosed.signal.aborted) io.stdout.write(s);
+      },
+      useColor(io.stdout, io.env),
+      outputClosed.signal,
+    ),
     note: (line) => writeError(`${line}\n`),
     stdin: io.stdin,
     interrupted: () => {
@@ -47,6 +66,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      outputClosed.signal.addEventListener('abort', stop, { once: true });
       return ac.signal;
     },
   };
@@ -61,4 +81,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const { message, exitCode } = describeError(error);
     return fail(message, exitCode);
   }
+}
+
+/**
+ * `agentdb help [command]`, or `agentdb <command> … --help|-h` without a directory: help that needs
+ * no database. (A directory named like a command is still reachable as `./runs`.)
+ *
+ * @example
+ * isHelpRequest(['help', 'runs']) // true
+ * isHelpRequest(['runs', '--help']) // true
+ * isHelpRequest(['./data', 'runs', '--help']) // false: commander prints the help of runs anyway
+ */
+export function isHelpRequest(argv: readonly string[]): boolean {
+  const [first, ...rest] = argv;
+  if (first === 'help') return true;
+  return first !== undefined && COMMANDS.includes(first) && rest.some((a) => a === '--help' || a === '-h');
 }

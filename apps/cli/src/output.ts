@@ -63,10 +63,13 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
 export class Output {
   readonly style: Style;
   readonly #write: (s: string) => void;
+  readonly #closed: AbortSignal | undefined;
 
-  constructor(write: (s: string) => void, color: boolean) {
+  /** `closed`: aborted when the reader went away (a closed pipe); streaming output stops reading then. */
+  constructor(write: (s: string) => void, color: boolean, closed?: AbortSignal) {
     this.#write = write;
     this.style = color ? COLOR : PLAIN;
+    this.#closed = closed;
   }
 
   /** Prints text as is. @example out.raw(helpText) */
@@ -82,6 +85,24 @@ export class Output {
   /** Prints `value` as indented JSON (the `--json` form of listings). @example out.json([{ runId: 'r1' }]) */
   json(value: TypedJson): void {
     this.#write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /**
+   * Prints `items` as an indented JSON array while they come: the same text as `json([...items])`,
+   * but a long listing starts at once and is never held in memory whole.
+   *
+   * @example
+   * await out.jsonArray(limited(db.events.iter(run), 100), asJson);
+   */
+  async jsonArray<T>(items: AsyncIterable<T> | Iterable<T>, toJson: (item: T) => TypedJson): Promise<void> {
+    let first = true;
+    for await (const item of items) {
+      if (this.#closed?.aborted) return;
+      const text = JSON.stringify(toJson(item), null, 2).replaceAll('\n', '\n  ');
+      this.#write(`${first ? '[\n' : ',\n'}  ${text}`);
+      first = false;
+    }
+    this.#write(first ? '[]\n' : '\n]\n');
   }
 
   /** Prints `value` as one line of JSON (streams: `events --follow --json`). @example out.jsonLine({ a: 1 }) */

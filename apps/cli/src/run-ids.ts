@@ -57,6 +57,17 @@ export async function hasData(db: AgentDB, runId: string): Promise<boolean> {
 }
 
 /**
+ * Whether `runId` (checked for validity first) has a run record or any data.
+ *
+ * @example
+ * await knownRun(db, 'triage-1'); // true
+ */
+export async function knownRun(db: AgentDB, runId: string): Promise<boolean> {
+  validateRunId(runId);
+  return (await db.runs.exists(runId)) || (await hasData(db, runId));
+}
+
+/**
  * Checks that `runId` is a valid id of a run the database knows (a record or any data) and returns
  * its record, if any. Unknown runs are a one-line error.
  *

@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, cpSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tempDir } from '@agentdb/engine/testing';
 import { AgentDB } from '@agentdb/primitives';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentdb, CLI, startAgentdb } from './helpers/cli.js';
@@ -51,6 +53,53 @@ describe('the agentdb binary', () => {
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     accessSync(CLI, constants.X_OK);
     expect(execFileSync(CLI, ['--version'], { encoding: 'utf8' })).toBe(`${pkg.version}\n`);
+  });
+
+  it.each([
+    ['only its entry point was built', ['main.js'], /\(missing .*cli\.js\)/],
+    ['its dependencies cannot be found', ['.'], /\(missing (@[a-z-]+\/)?[a-z-]+\)/],
+  ])('an incomplete build (%s) says how to build, in one line, exit 1', (_name, files, missing) => {
+    // A copy of (part of) dist/ where nothing resolves the CLI's dependencies.
+    const copy = tempDir('agentdb-cli-half-built-');
+    try {
+      for (const file of files)
+        cpSync(join(dirname(CLI), file), join(copy, 'dist', file), { recursive: true });
+      const r = spawnSync(process.execPath, [join(copy, 'dist', 'main.js'), f.dir, 'runs'], {
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^agentdb: this build of the CLI is incomplete .*pnpm build --filter=@agentdb\/cli\.\.\.\n$/,
+      );
+      expect(r.stderr).toMatch(missing);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('events --follow waits for a run that does not exist yet', async () => {
+    const follow = startAgentdb([f.dir, 'events', 'not-yet', '--follow']);
+    try {
+      await follow.waitFor('waiting for run "not-yet" to appear', 20_000, 'stderr');
+      const writer = await AgentDB.open({ path: f.dir, sweepIntervalMs: 0 });
+      try {
+        await writer.events.append('not-yet', 'started', { by: 'test' });
+      } finally {
+        await writer.close();
+      }
+      await follow.waitFor('#0');
+    } finally {
+      const stopped = await follow.stop('SIGINT');
+      expect(stopped.code).toBe(0);
+      expect(stopped.stdout).toMatch(/^#0 {2}\S+Z {2}started {2}\{"by":"test"\}\n$/);
+    }
+  });
+
+  it('a --follow whose reader has gone ends, exit 0', async () => {
+    const r = await agentdb([f.dir, 'events', RUN.paused, '--follow'], { closedStdout: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
   });
 
   it('reads beside a live writer and follows its new events until interrupted', async () => {

@@ -310,3 +310,60 @@ describe('output conventions', () => {
     await expect(json(...args)).resolves.toBeDefined();
   });
 });
+
+// Every long listing takes --limit, and its --json is a stream with the text of one indented array.
+// [listing, its arguments, how many items it has without a limit]
+const LISTINGS: [string, string[], number][] = [
+  ['runs', ['runs'], 5],
+  ['events', ['events', RUN.main], 10],
+  ['events of a type', ['events', RUN.main, '--type', 'tool_result'], 4],
+  ['traces', ['traces', RUN.main], 6],
+  ['traces of a tag', ['traces', RUN.main, '--tag', 'tools'], 2],
+  ['trace trees', ['traces', RUN.main, '--tree'], 3],
+  ['kv', ['kv', RUN.main], 7],
+  ['kv with a prefix', ['kv', RUN.main, 'list', '--prefix', 'step:'], 4],
+  ['state cells', ['state', RUN.main], 4],
+];
+
+describe('--limit on every long listing', () => {
+  it.each(LISTINGS)('%s: --json is an indented JSON array, byte for byte', async (_name, args, total) => {
+    const text = await ok(...args, '--json');
+    const parsed = JSON.parse(text) as unknown[];
+    expect(parsed).toHaveLength(total);
+    expect(text).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+  });
+
+  it.each(LISTINGS)('%s: --limit 2 --json gives the first two', async (_name, args) => {
+    const all = JSON.parse(await ok(...args, '--json')) as unknown[];
+    const two = JSON.parse(await ok(...args, '--limit', '2', '--json')) as unknown[];
+    expect(two).toEqual(all.slice(0, 2));
+  });
+
+  it.each(LISTINGS.filter(([name]) => name !== 'trace trees'))(
+    '%s: --limit 1 prints a one-row table',
+    async (_name, args) => {
+      const out = (await ok(...args, '--limit', '1')).trimEnd().split('\n');
+      // Events have no header line; every other table has one.
+      expect(out).toHaveLength(args[0] === 'events' ? 1 : 2);
+    },
+  );
+
+  it('an empty listing is an empty JSON array', async () => {
+    expect(await ok('kv', RUN.main, 'list', '--prefix', 'nothing-here', '--json')).toBe('[]\n');
+  });
+
+  it.each([
+    ['kv get', ['kv', RUN.main, 'get', 'plan', '--limit', '1'], /^--limit applies to kv list only$/],
+    [
+      'one state cell',
+      ['state', RUN.main, 'phase', '--limit', '1'],
+      /^--limit applies to the list of cells only$/,
+    ],
+    ['--limit 0', ['events', RUN.main, '--limit', '0'], /'--limit <n>' argument '0' is invalid/],
+  ])('%s with --limit is a usage error', async (_name, args, message) => {
+    const r = await inProcess([f.dir, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().replace(/^agentdb: /, '')).toMatch(message);
+  });
+});

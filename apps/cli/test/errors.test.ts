@@ -84,6 +84,7 @@ const CASES: Case[] = [
   ],
   ['--tree with a filter', false, [DIR, 'traces', RUN.main, '--tree', '--tag', 'x'], 2, /cannot be combined/],
   ['import of nothing', true, [DIR, 'import'], 1, /^import: the input is empty/],
+  ['help for an unknown command', true, ['help', 'bogus'], 2, /^unknown command 'bogus'; one of: runs, run/],
 ];
 
 function expectOneLine(r: CliResult, exitCode: number, message: RegExp): void {
@@ -115,6 +116,12 @@ describe('help', () => {
     ['agentdb --help', ['--help'], /^Usage: agentdb <dir> \[options\] \[command\]/],
     ['agentdb -h', ['-h'], /^Usage: agentdb <dir>/],
     ['agentdb <dir> runs --help', [DIR, 'runs', '--help'], /^Usage: agentdb <dir> runs \[options\]/],
+    // Help needs no database directory.
+    ['agentdb help', ['help'], /^Usage: agentdb <dir> \[options\] \[command\]/],
+    ['agentdb help runs', ['help', 'runs'], /^Usage: agentdb <dir> runs \[options\]/],
+    ['agentdb runs --help', ['runs', '--help'], /^Usage: agentdb <dir> runs \[options\]/],
+    ['agentdb events -h', ['events', '-h'], /^Usage: agentdb <dir> events \[options\] <run>/],
+    ['agentdb help mcp', ['help', 'mcp'], /^Usage: agentdb <dir> mcp \[options\]/],
   ])('binary: %s prints the usage on stdout and exits 0', async (_, args, usage) => {
     const r = await agentdb(resolve(args));
     expect(r.code).toBe(0);

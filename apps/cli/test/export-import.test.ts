@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@agentdb/engine/testing';
 import { AgentDB, decodeKey, Key, runRange } from '@agentdb/primitives';
@@ -125,14 +125,21 @@ describe('import', () => {
     expect(await dump(target)).toStrictEqual(await dump(f.dir));
   });
 
-  it('refuses a child run whose parent is missing, unless --detach', async () => {
+  it('refuses a child run whose parent is missing, writing nothing, unless --detach', async () => {
     const child = await agentdb([f.dir, 'export', RUN.childDone]);
     const target = join(scratch, 'orphan');
-    const refused = await agentdb([target, 'import'], { input: child.stdout });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(
-      /^agentdb: the parent run "triage-1" of "triage-1-a" is not in .*; import it first, or pass --detach\n$/,
-    );
+    const emptyDir = tempDir('agentdb-cli-import-empty-');
+    for (const dir of [target, emptyDir]) {
+      const refused = await agentdb([dir, 'import'], { input: child.stdout });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^agentdb: the parent run "triage-1" of "triage-1-a" is not in .*; import it first, or pass --detach\n$/,
+      );
+    }
+    // A refused import writes nothing: no directory, and no empty database in an empty one.
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(emptyDir)).toEqual([]);
+    rmSync(emptyDir, { recursive: true });
     const detached = await agentdb([target, 'import', '--detach'], { input: child.stdout });
     expect(detached.code).toBe(0);
     const db = await openReadOnly(target);

@@ -41,6 +41,19 @@ describe('verify', () => {
     ]);
   });
 
+  it('keeps its exit status when the reader has gone (`verify | head` on a tampered database)', async () => {
+    const [failed, passed] = await Promise.all([
+      agentdb([tampered.dir, 'verify'], { closedStdout: true }),
+      agentdb([clean.dir, 'verify'], { closedStdout: true }),
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /^agentdb: verification failed: run triage-1 at sequence 3; engine \(1 problem\)\n$/,
+    );
+    expect(passed.code).toBe(0);
+    expect(passed.stderr).toBe('');
+  });
+
   it('fails with exit 1 on a tampered event, naming the run and the sequence', async () => {
     const r = await agentdb([tampered.dir, 'verify']);
     expect(r.code).toBe(1);

@@ -1,8 +1,9 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { AgentDB, type RunMetadata } from '@agentdb/primitives';
 import type { DemoArgs } from './args.js';
 import { DEMO_TAG, type DemoContext, sessionOf } from './context.js';
-import { resetDatabaseDir } from './reset.js';
+import { DemoError, resetDatabaseDir } from './reset.js';
 import type { Style } from './style.js';
 import { verifyChains } from './summary.js';
 
@@ -30,11 +31,26 @@ export async function openSession(
   const dirLabel = rel === '' ? '.' : rel.startsWith('..') ? args.dir : rel;
   out(style.bold('AgentDB demo — a simulated agent run (no network, no model)'));
   if (args.reset && resetDatabaseDir(args.dir)) out(`--reset: deleted the database in ${dirLabel}`);
-  const db = await AgentDB.open({ path: args.dir });
+  const db = await openDatabase(args.dir, dirLabel);
   const earlier = await db.runs.queryRuns({ tag: DEMO_TAG });
   const session = Math.max(0, ...earlier.map(sessionOf)) + 1;
   out(`database: ${dirLabel} (strict durability: every commit is on disk before it is acknowledged)`);
   return { db, session, earlier, dirLabel };
+}
+
+/**
+ * Opens the database in `dir`. A path that cannot hold one (a file, a directory that cannot be created
+ * or read) is the user's to fix: a DemoError with the reason, printed without a stack trace.
+ */
+async function openDatabase(dir: string, dirLabel: string): Promise<AgentDB> {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new DemoError(`--dir ${dirLabel} is a file, not a directory: give a directory for the database`);
+  }
+  try {
+    return await AgentDB.open({ path: dir });
+  } catch (e) {
+    throw new DemoError(`cannot open a database in ${dirLabel}: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tempDir } from '@agentdb/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRun, runDemo, section } from './run-demo.js';
@@ -125,6 +125,23 @@ describe('the command line', () => {
       expect(r.stderr).toContain('notes.txt');
       expect(existsSync(`${dir}/notes.txt`)).toBe(true);
       expect(existsSync(`${dir}/data.mdb`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line, without a stack trace, that a --dir which is a file cannot hold a database', () => {
+    const dir = tempDir('agentdb-demo-file-');
+    try {
+      const file = `${dir}/not-a-directory`;
+      writeFileSync(file, 'keep me');
+      const r = runDemo(['--dir', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^demo failed: --dir .*not-a-directory is a file, not a directory: give a directory for the database\n$/,
+      );
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(readFileSync(file, 'utf8')).toBe('keep me');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,6 @@
+// Installed alone, this package is a working database: the engine it runs on, and the errors it throws.
+export { AgentDBError, isAgentDBError, type Value } from '@agentdb/core';
+export { Database, type DatabaseOptions } from '@agentdb/engine';
 export { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_EVENT_TYPE_LENGTH } from './arguments.js';
 export { EventLog } from './event-log.js';
 export { EventLogView } from './event-log-view.js';

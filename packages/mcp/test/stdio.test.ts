@@ -3,7 +3,7 @@ import { ok, withLibrary } from './helpers/calls.js';
 import { databaseDir, runToEnd, type Session, stdioSession } from './helpers/server.js';
 import { expectTourStored, READ_TOOLS, tourEveryTool, WRITE_TOOLS } from './helpers/tour.js';
 
-/** The names and arguments the issue promises clients can rely on: [tool, required, optional]. */
+/** The names and arguments the README promises clients can rely on: [tool, required, optional]. */
 const PROMISED: [string, string[], string[]][] = [
   ['kv_put', ['run_id', 'key', 'value'], ['ttl_ms']],
   ['kv_get', ['run_id', 'key'], []],

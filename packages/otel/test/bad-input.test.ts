@@ -247,15 +247,21 @@ describe('failed exports write nothing and report why', () => {
 });
 
 describe('span names that are not usable trace names', () => {
+  // The first two columns are the title's: a 300-character name is described, not printed.
   it.each([
-    ['thought', 'span:thought'],
-    ['', 'span'],
-    ['\u0001start', '\uFFFDstart'],
-    ['lone \ud800 surrogate', 'lone \uFFFD surrogate'],
-    ['é'.repeat(300), 'é'.repeat(256)],
+    ['"thought"', '"span:thought"', 'thought', 'span:thought'],
+    ['""', '"span"', '', 'span'],
+    ['"\\u0001start"', '"\\uFFFDstart"', '\u0001start', '\uFFFDstart'],
+    [
+      '"lone \\ud800 surrogate"',
+      '"lone \\uFFFD surrogate"',
+      'lone \ud800 surrogate',
+      'lone \uFFFD surrogate',
+    ],
+    ['300 × "é"', 'its first 256 characters', 'é'.repeat(300), 'é'.repeat(256)],
   ])(
-    '%j becomes the custom trace name %j, the span name kept in metadata (well-formed)',
-    async (name, expected) => {
+    '%s becomes the custom trace name %s, the span name kept in metadata (well-formed)',
+    async (_name, _expected, name, expected) => {
       const db = await openDatabase();
       await exportBatch(new AgentDBSpanExporter(db), [new SpanFactory().ended(name)]);
       const [t] = await db.traces.list(RUN);

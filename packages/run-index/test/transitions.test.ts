@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 import { indexProblems, rejectionOf, useRuns } from './helpers.js';
 
-// The table of DESIGN.md §4, written out independently of the implementation.
+// The documented table (docs/architecture.md, README), written out independently of the implementation.
 const ALLOWED = new Set([
   'active>active',
   'active>completed',

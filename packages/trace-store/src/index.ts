@@ -1,3 +1,6 @@
+// Installed alone, this package is a working database: the engine it runs on, and the errors it throws.
+export { AgentDBError, isAgentDBError, type Value } from '@agentdb/core';
+export { Database, type DatabaseOptions } from '@agentdb/engine';
 export { MAX_TAGS, validateTraceType } from './arguments.js';
 export { cursorOf, typeName } from './layout.js';
 export { TraceStore } from './trace-store.js';

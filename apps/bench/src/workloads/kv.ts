@@ -12,7 +12,7 @@ const RUN = 'bench';
 const SQLITE_PER_PUT = 'better-sqlite3 WAL sync=FULL, 1 txn per put';
 
 /**
- * DESIGN.md §5 KV rows: puts with 1,000 in flight (strict, plus an informational buffered row), hot
+ * The KV rows: puts with 1,000 in flight (strict, plus an informational buffered row), hot
  * gets, and sequential durable commits — each against raw lmdb-js and the better-sqlite3 glue, in
  * this process and run.
  */

@@ -56,7 +56,7 @@ function countNodes(t: { children: unknown[] } | undefined): number {
 const treeId = (i: number) => `tree-${i}`;
 
 /**
- * DESIGN.md §5 scaling rows: each index-backed query returns the same `scalingMatches` results at
+ * The scaling rows: each index-backed query returns the same `scalingMatches` results at
  * every data size, so its time and its engine reads (`stats().reads`) per query should not grow with
  * the size. The largest size is compared to the smallest.
  */

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { type RunMetadata, runRange } from '@agentdb/primitives';
+import { isAgentDBError, type RunMetadata, runRange } from '@agentdb/primitives';
 import type { Command } from 'commander';
 import { type CommandContext, withDatabase } from '../context.js';
 import { CliError } from '../errors.js';
@@ -22,6 +22,9 @@ export function registerImport(program: Command, ctx: CommandContext): void {
       const run = await decodeRunExport(
         createInterface({ input: ctx.stdin, crlfDelay: Number.POSITIVE_INFINITY }),
       );
+      // A refused import writes nothing, not even a new empty database: into a target without one,
+      // the only refusal left (a parent that cannot be there) is decided before anything is created.
+      if (!(await holdsDatabase(ctx))) await parentChecked(run, opts, async () => false, ctx.dir);
       // One frozen clock: an entry's remaining TTL (expiresAt − now) lands on exactly its exported expiry.
       const now = Date.now();
       const result = await withDatabase(ctx, { kind: 'write', clock: () => now }, (db) =>
@@ -61,6 +64,19 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           (result.detached ? ' — detached from its parent' : ''),
       );
     });
+}
+
+/** Whether the target already holds a database: a read-only open finds one and creates nothing. */
+async function holdsDatabase(ctx: CommandContext): Promise<boolean> {
+  try {
+    await withDatabase(ctx, { kind: 'read' }, async () => undefined);
+    return true;
+  } catch (error) {
+    // No such directory, or a directory without a database (NOT_FOUND): the import would create it.
+    if (isAgentDBError(error) && error.code === 'NOT_FOUND') return false;
+    if (error instanceof CliError && error.message.startsWith('no such directory')) return false;
+    throw error;
+  }
 }
 
 /** The record to write: a child run's parent must exist here, unless `--detach` drops the link. */

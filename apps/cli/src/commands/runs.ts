@@ -29,7 +29,7 @@ export function registerRuns(program: Command, ctx: CommandContext): void {
           ...(opts.limit === undefined ? {} : { limit: opts.limit }),
         });
         const { out } = ctx;
-        if (opts.json) return out.json(runs.map(asJson));
+        if (opts.json) return out.jsonArray(runs, asJson);
         out.table(
           ['RUN', 'STATUS', 'CREATED', 'NAME', 'PARENT', 'TAGS'],
           runs.map((r) => [

@@ -34,9 +34,15 @@ function environment(env: Record<string, string | undefined> = {}): NodeJS.Proce
  */
 export function agentdb(
   args: string[],
-  opts: { input?: string | Buffer; env?: Record<string, string | undefined> } = {},
+  opts: {
+    input?: string | Buffer;
+    env?: Record<string, string | undefined>;
+    /** Close the reading end of stdout at once, as `| head` does when it has read enough. */
+    closedStdout?: boolean;
+  } = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, ...args], { env: environment(opts.env), stdio: 'pipe' });
+  if (opts.closedStdout) child.stdout.destroy();
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
@@ -94,7 +100,8 @@ export async function inProcess(
 /** A CLI process left running (for --follow): its output so far, and a way to wait for text. */
 export interface RunningCli {
   output(): string;
-  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Waits until `text` is on stdout (or on stderr, with `stream: 'stderr'`). */
+  waitFor(text: string, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
 }
 
@@ -121,9 +128,9 @@ export function startAgentdb(args: string[]): RunningCli {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     output: () => stdout,
-    async waitFor(text, timeoutMs = 20_000) {
+    async waitFor(text, timeoutMs = 20_000, stream = 'stdout') {
       const deadline = Date.now() + timeoutMs;
-      while (!stdout.includes(text)) {
+      while (!(stream === 'stdout' ? stdout : stderr).includes(text)) {
         if (Date.now() > deadline || child.exitCode !== null)
           throw new Error(`"${text}" never appeared; stdout: ${stdout}\nstderr: ${stderr}`);
         await new Promise((r) => setTimeout(r, 20));

@@ -1,7 +1,7 @@
 import type { ErrorCode, RunMetadata, RunStatus, Value } from '../index.js';
 
 /**
- * A plain in-memory model of what AgentDB promises, written from DESIGN.md §4 without using any
+ * A plain in-memory model of what AgentDB promises, written from the primitives' documented contract (docs/architecture.md, the READMEs) without using any
  * AgentDB code: the model-based test runs the same operations on both and compares them.
  */
 
@@ -140,7 +140,7 @@ export function byTimeThenId(
 
 // --- runs ------------------------------------------------------------------------------------
 
-// DESIGN.md §4's transition table, restated independently of @agentdb/run-index.
+// The documented run transition table (docs/architecture.md), restated independently of @agentdb/run-index.
 const ALLOWED: Record<RunStatus, RunStatus[]> = {
   active: ['active', 'completed', 'failed', 'cancelled', 'paused', 'archived'],
   paused: ['active', 'cancelled', 'archived'],
