@@ -1,4 +1,4 @@
-import { AgentDBError, decodeValue, invalidArgument, type Value } from '@agentdb/core';
+import { AgentDBError, decodeValue, type Value } from '@agentdb/core';
 import type { CommitBatch } from './commit-batch.js';
 import type { MutationContext } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
