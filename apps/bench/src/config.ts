@@ -40,7 +40,7 @@ export const QUICK: BenchConfig = {
   budget: { minTimeMs: 400, minSamples: 6, warmupMs: 100 },
 };
 
-/** The full set of DESIGN.md §5 and issue 10: 1M-event log and the memory workload included. */
+/** Every workload of DESIGN.md §5, the 1M-event log and the memory rows included. */
 export const FULL: BenchConfig = {
   ...QUICK,
   mode: 'full',

@@ -9,7 +9,7 @@ import { Scratch } from '../scratch.js';
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'memory-child.js');
 
 /**
- * DESIGN.md §5 / issue 10 memory rows: peak RSS while inserting 1M KV entries and 1M events in
+ * The memory rows: peak RSS while inserting 1M KV entries and 1M events in
  * batches, sampled per step, each in its own child process. "Flat" means the peak anonymous RSS
  * (process memory, without the resident pages of LMDB's mapped file — page cache the kernel can drop)
  * of the last step is within max(25%, 64 MiB) of the first step's: memory does not grow with what is
