@@ -5,12 +5,16 @@ import { MESSAGE_QUEUE_TAG, messageQueueRange } from './layout.js';
 import { MessageQueue } from './message-queue.js';
 
 /**
- * The message queue as the extension of `@agentdb/primitives/contract`'s cascade-delete suite: it
- * stores queued messages beside every built-in primitive, in the same transaction, and checks after
- * commit that the send's handle and a later receive saw them. Test code only (imports vitest).
+ * The message queue as the extension of `@agentdb/primitives/contract`'s cascade-delete suite
+ * (`primitivesContract(name, subject, { extension: messageQueueExtension })`): it stores queued messages
+ * beside every built-in primitive, in the same transaction, and checks after commit that the send's
+ * handle and a later receive saw them. Test code only (it imports vitest).
  *
  * @example
- * primitivesContract('lmdb', subject, { extension: messageQueueExtension });
+ * let check!: () => Promise<void>;
+ * await db.transaction((tx) => { check = messageQueueExtension.write(db, tx, 'run-1'); }, { runId: 'run-1' });
+ * await check(); // the first send got sequence 0, and a receive takes that message
+ * await messageQueueExtension.size(db, 'run-1'); // 1 message left in 'jobs'
  */
 export const messageQueueExtension = {
   tag: MESSAGE_QUEUE_TAG,

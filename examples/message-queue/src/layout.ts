@@ -100,7 +100,7 @@ export function tailsRange(runId: string): KeyRange {
  * `runRange(runId)`, so deleting a run deletes its queues.
  *
  * @example
- * for await (const { key } of db.scan(messageQueueRange('run-1'))) …
+ * for await (const { key } of db.scan(messageQueueRange('run-1'))) console.log(decodeKey(key).parts);
  */
 export function messageQueueRange(runId: string): KeyRange {
   return tagRange(runId, MESSAGE_QUEUE_TAG);

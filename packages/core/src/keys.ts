@@ -246,7 +246,7 @@ function prefixBytes(prefix: EncodedKey, last: number): KeyRange {
  * run is deleted with one range delete. `run1` and `run10` never overlap.
  *
  * @example
- * for await (const { key } of db.scan(runRange('run-1'))) …
+ * const { start, end } = runRange('run-1'); // scan [start, end): db.scan(runRange('run-1'))
  */
 export function runRange(runId: string): KeyRange {
   validateRunId(runId);
@@ -259,7 +259,7 @@ export function runRange(runId: string): KeyRange {
  * lists the runs that have data.
  *
  * @example
- * for await (const { key } of db.scan(userKeysRange(), { limit: 1 })) runIdOfKey(key); // the first run
+ * const { start, end } = userKeysRange(); // db.scan(userKeysRange(), { limit: 1 }) finds the first run
  */
 export function userKeysRange(): KeyRange {
   return continuations(encodeTuple([USER_NS]));
@@ -312,7 +312,8 @@ export function textPrefixRange(
  * The least encoded key strictly greater than `key`: start a scan here to resume after `key`.
  *
  * @example
- * db.scan({ start: keySuccessor(Key.kv(run, lastSeen)), end: range.end });
+ * const range = tagRange('run-1', TypeTag.KV);
+ * const next = { start: keySuccessor(Key.kv('run-1', 'b')), end: range.end }; // the keys after 'b'
  */
 export function keySuccessor(key: EncodedKey): EncodedKey {
   return prefixBytes(key, 0x00).end;

@@ -12,6 +12,7 @@ import type { PrimitivesSubject } from './subject.js';
  * a test file; it needs vitest and fast-check installed.
  *
  * @example
+ * // not run: it registers vitest suites (only a test file may), on a PostgreSQL server
  * primitivesContract('postgres', {
  *   open: async ({ clock }) => {
  *     const schema = freshSchema();
