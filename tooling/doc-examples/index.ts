@@ -35,6 +35,16 @@ export interface DocExamplesConfig<F extends object> {
   seeds?: Readonly<Record<string, (fixtures: F) => Promise<unknown>>>;
   /** Rewrites applied to every example's code before it is compiled (e.g. a server's address). */
   rewrite?: (code: string, example: DocExample) => string;
+  /** Compiler options for the examples, over the repository's base (e.g. `lib` with `DOM`). */
+  compilerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Examples that run in a browser, not in this process (`match`): compiled to JavaScript like the
+   * others and handed to `run` with the path of that JavaScript, which the package loads in a page.
+   */
+  browser?: {
+    match(example: DocExample): boolean;
+    run(example: DocExample, jsPath: string): Promise<void>;
+  };
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -110,6 +120,11 @@ export function docExamplesSuite<F extends object>(config: DocExamplesConfig<F>)
           verbatimModuleSyntax: false,
           allowUnreachableCode: true,
           noUnusedLocals: false,
+          ...config.compilerOptions,
+          // Browser examples run from JavaScript: compiling emits it, next to the modules, under js/.
+          ...(config.browser === undefined
+            ? {}
+            : { noEmit: false, outDir: 'js', declaration: false, declarationMap: false, sourceMap: false }),
         },
         include: ['*.ts'],
       },
@@ -119,8 +134,14 @@ export function docExamplesSuite<F extends object>(config: DocExamplesConfig<F>)
   );
 
   describe(`documentation examples (${examples.length}: ${runnable.length} run, ${notRun.length} marked not run)`, () => {
+    let compiled: Promise<string[]> | undefined;
+    const compile = () => {
+      compiled ??= typeErrors(outDir, runnable);
+      return compiled;
+    };
+
     it('every example compiles (tsc, strict)', async () => {
-      const problems = await typeErrors(outDir, runnable);
+      const problems = await compile();
       expect(problems, problems.join('\n')).toEqual([]);
     }, 120_000);
 
@@ -139,7 +160,17 @@ export function docExamplesSuite<F extends object>(config: DocExamplesConfig<F>)
     });
 
     for (const g of runnable) {
-      it(`${g.example.id} (${g.example.file}:${g.example.line})`, () => runExample(config, g));
+      const title = `${g.example.id} (${g.example.file}:${g.example.line})`;
+      const browser = config.browser;
+      if (browser?.match(g.example)) {
+        it(`${title} [browser]`, async () => {
+          await compile();
+          const js = join(outDir, 'js', relative(ROOT, g.path)).replace(/\.ts$/, '.js');
+          await browser.run(g.example, js);
+        });
+      } else {
+        it(title, () => runExample(config, g));
+      }
     }
   });
 }
