@@ -1,8 +1,11 @@
-import type { KeyRange } from '@agentdb/core';
+import type { KeyRange, Value } from '@agentdb/core';
 import type { Engine, EngineTransaction } from '@agentdb/engine';
+import { type PrimitiveSubject, refusalsOf } from '@agentdb/engine/primitive-contract';
+import { badKeyStrings, badValues } from '@agentdb/engine/testing';
 import { expect } from 'vitest';
 import { MESSAGE_QUEUE_TAG, messageQueueRange } from './layout.js';
 import { MessageQueue } from './message-queue.js';
+import type { MessageQueueView } from './message-queue-view.js';
 
 /**
  * The message queue as the extension of `@agentdb/primitives/contract`'s cascade-delete suite
@@ -30,4 +33,52 @@ export const messageQueueExtension = {
     };
   },
   size: (engine: Engine, runId: string): Promise<number> => new MessageQueue(engine).size(runId, 'jobs'),
+};
+
+/**
+ * MessageQueue as the subject of the primitive contract (`primitiveContract` of
+ * `@agentdb/engine/primitive-contract`): how the suite builds it, calls every method with a run id,
+ * and which calls through a view must be refused. Its tests run it on LMDB; give it another `open` to
+ * run it on another engine (`primitiveContract({ ...messageQueueContractSubject, open })`, as `@agentdb/postgres` does).
+ * Test code: the suite imports vitest.
+ *
+ * @example
+ * const queue = messageQueueContractSubject.create(db); // a MessageQueue, as the suite builds it
+ */
+export const messageQueueContractSubject: PrimitiveSubject<MessageQueue, MessageQueueView> = {
+  name: 'MessageQueue',
+  create: (engine) => new MessageQueue(engine, { capacity: 3 }),
+  in: (queue, tx, runId) => queue.in(tx, runId),
+  seed: (queue, run) => queue.send(run, 'jobs', { n: 1 }),
+  byRun: {
+    send: (q, run) => q.send(run, 'q', 1),
+    receive: (q, run) => q.receive(run, 'jobs'),
+    peek: (q, run) => q.peek(run, 'jobs'),
+    size: (q, run) => q.size(run, 'jobs'),
+    queues: (q, run) => q.queues(run),
+  },
+  viewCalls: {
+    send: (v) => v.send('q', 1),
+    receive: (v) => v.receive('jobs'),
+    peek: (v) => v.peek('jobs'),
+    size: (v) => v.size('jobs'),
+    queues: (v) => v.queues(),
+  },
+  write: (v) => v.send('probe', 1),
+  written: async (queue, run) => (await queue.size(run, 'probe')) > 0,
+  refusals: [
+    ...refusalsOf<MessageQueueView>(
+      badKeyStrings(),
+      'send to a queue named',
+      (v, name) => v.send(name as string, 1),
+      'INVALID_ARGUMENT',
+    ),
+    ...refusalsOf<MessageQueueView>(
+      badValues(),
+      'send of a message with',
+      (v, message) => v.send('jobs', message as Value),
+      'INVALID_VALUE',
+    ),
+    ['receive of max 0', (v) => v.receive('jobs', { max: 0 }), 'INVALID_ARGUMENT'],
+  ],
 };
