@@ -52,30 +52,31 @@ function exportedNames(text: string): Set<string> {
   return names;
 }
 
-/** Splits an example into its import statements (hoisted to the module's top) and the rest. */
-function splitImports(code: string): { imports: string[]; body: string[]; bodyOffset: number[] } {
+/**
+ * Splits an example into its import statements (hoisted to the module's top) and the rest; each line
+ * of an import leaves a blank line behind, so the rest keeps the example's line numbers.
+ */
+function splitImports(code: string): { imports: string[]; body: string[] } {
   const lines = code.split('\n');
   const imports: string[] = [];
   const body: string[] = [];
-  const bodyOffset: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!IMPORT_START.test(lines[i]!)) {
       body.push(lines[i]!);
-      bodyOffset.push(i);
       continue;
     }
     let stmt = lines[i]!;
+    body.push('');
     while (
       !/from\s+['"][^'"]+['"];?\s*$|^\s*import\s+['"][^'"]+['"];?\s*$/.test(stmt) &&
       i + 1 < lines.length
     ) {
       stmt += `\n${lines[++i]!}`;
+      body.push('');
     }
     imports.push(stmt);
-    body.push('');
-    bodyOffset.push(i);
   }
-  return { imports, body, bodyOffset };
+  return { imports, body };
 }
 
 /** Names an import statement binds. */
@@ -181,7 +182,7 @@ function memberNames(typeLiteral: string): string[] {
 /** The module of one example, ready to be written to `path`. */
 export function generateExample(example: DocExample, index: number, o: GenerateOptions): GeneratedExample {
   const code = o.rewrite ? o.rewrite(example.code, example) : example.code;
-  const { imports: own, body, bodyOffset } = splitImports(code);
+  const { imports: own, body } = splitImports(code);
   const self = selfImports(o.dir, o.outDir);
   const hoisted = own.map((stmt) =>
     stmt.replace(/(from\s+|import\s+)(['"])([^'"]+)\2/, (all, kw: string, q: string, spec: string) => {
@@ -241,19 +242,18 @@ export function generateExample(example: DocExample, index: number, o: GenerateO
       ...lines.map((l) => (l === '' ? l : indent + l)),
       ...wrapped.slice(at + 1),
     ];
-    const codeLine = head.length + 1 + at;
-    return finish(example, index, o, [...head, ...lines, '  }', '}', ''], codeLine, bodyOffset);
+    return finish(example, index, o, [...head, ...lines, '  }', '}', ''], head.length + 1 + at);
   }
-  return finish(example, index, o, [...head, ...lines, '  }', '}', ''], head.length + 1, bodyOffset);
+  return finish(example, index, o, [...head, ...lines, '  }', '}', ''], head.length + 1);
 }
 
+/** Names the module after its example and numbers it. */
 function finish(
   example: DocExample,
   index: number,
   o: GenerateOptions,
   lines: string[],
   codeLine: number,
-  _bodyOffset: number[],
 ): GeneratedExample {
   const slug = example.id
     .toLowerCase()
