@@ -1,16 +1,12 @@
 import {
   type AgentDB,
-  type KeyRange,
   type RunMetadata,
   runIdOfKey,
   runRange,
+  userKeysRange,
   validateRunId,
 } from '@agentdb/primitives';
 import { CliError } from './errors.js';
-
-// Every user key starts with the namespace 'u' and the 0x00 separator (see `runIdOfKey` in core),
-// so this range holds all run data and none of the run index.
-const USER_KEYS: KeyRange = { start: Uint8Array.of(0x75, 0x00), end: Uint8Array.of(0x75, 0x01) };
 
 /**
  * The ids of every run that has data (KV, events, state, traces, extensions), whether or not the run
@@ -21,10 +17,12 @@ const USER_KEYS: KeyRange = { start: Uint8Array.of(0x75, 0x00), end: Uint8Array.
  */
 export async function dataRunIds(db: AgentDB): Promise<string[]> {
   const ids: string[] = [];
-  let start = USER_KEYS.start;
+  // All run data and none of the run index, ordered by run id.
+  const userKeys = userKeysRange();
+  let start = userKeys.start;
   for (;;) {
     let next: string | undefined;
-    for await (const { key } of db.engine.scan({ start, end: USER_KEYS.end }, { limit: 1 })) {
+    for await (const { key } of db.engine.scan({ start, end: userKeys.end }, { limit: 1 })) {
       next = runIdOfKey(key);
     }
     if (next === undefined) return ids;

@@ -19,7 +19,7 @@ import type { QueuedMessage } from './types.js';
 // ─── The TypeTag ────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The TypeTag this extension owns. Extensions take codes in 0x10–0xFF (DESIGN.md §2); every key the
+ * The TypeTag this extension owns. Extensions take codes in 0x10–0xFF (docs/architecture.md, type tags); every key the
  * queue writes starts `(run, 0x10, …)`, so it lives inside its run's range and nowhere else.
  */
 export const MESSAGE_QUEUE_TAG = 0x10;
@@ -100,7 +100,7 @@ export function tailsRange(runId: string): KeyRange {
  * `runRange(runId)`, so deleting a run deletes its queues.
  *
  * @example
- * for await (const { key } of db.scan(messageQueueRange('run-1'))) …
+ * for await (const { key } of db.scan(messageQueueRange('run-1'))) console.log(decodeKey(key).parts);
  */
 export function messageQueueRange(runId: string): KeyRange {
   return tagRange(runId, MESSAGE_QUEUE_TAG);

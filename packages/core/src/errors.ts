@@ -38,9 +38,9 @@ export interface ErrorDetails {
  *
  * @example
  * try {
- *   await state.cas(run, 'phase', 3, 'acting');
+ *   throw new AgentDBError('VERSION_MISMATCH', 'cell "phase" is at 4', { expected: 3, actual: 4 }); // what a stale cas gets
  * } catch (e) {
- *   if (isAgentDBError(e, 'VERSION_MISMATCH')) console.log(e.expected, e.actual);
+ *   if (isAgentDBError(e, 'VERSION_MISMATCH')) console.log(e.expected, e.actual); // 3 4
  * }
  */
 export class AgentDBError extends Error {

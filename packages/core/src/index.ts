@@ -41,6 +41,7 @@ export {
   systemRange,
   tagRange,
   textPrefixRange,
+  userKeysRange,
   validateKeyString,
   validateRunId,
 } from './keys.js';

@@ -39,6 +39,9 @@ export const SYSTEM_RUN_ID = 'system';
 // they differ in this element, whatever the run id.
 const USER_NS = 'u';
 const SYSTEM_NS = 's';
+// ordered-binary writes a short ASCII string as its bytes, so every user key starts with 'u' (0x75)
+// and the 0x00 tuple separator; `runIdOfKey` reads this byte without decoding the key.
+const USER_NS_BYTE = 0x75;
 // ordered-binary escapes U+0000–U+0004 only in strings under 64 chars and reads 0x00–0x03 as
 // terminators; forbidding them keeps every string part unambiguous and order-preserving.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
@@ -243,12 +246,27 @@ function prefixBytes(prefix: EncodedKey, last: number): KeyRange {
  * run is deleted with one range delete. `run1` and `run10` never overlap.
  *
  * @example
- * for await (const { key } of db.scan(runRange('run-1'))) …
+ * const { start, end } = runRange('run-1'); // scan [start, end): db.scan(runRange('run-1'))
  */
 export function runRange(runId: string): KeyRange {
   validateRunId(runId);
-  const base = encodeTuple([USER_NS, runId]);
-  // Keys of the run continue `base` with the 0x00 separator; `base` + 0x01 bounds them exactly.
+  return continuations(encodeTuple([USER_NS, runId]));
+}
+
+/**
+ * Every user key — the data of every run, across all TypeTags — and no system key (the run index):
+ * one contiguous range, ordered by run id. Reading one key and then seeking to `runRange(id).end`
+ * lists the runs that have data.
+ *
+ * @example
+ * const { start, end } = userKeysRange(); // db.scan(userKeysRange(), { limit: 1 }) finds the first run
+ */
+export function userKeysRange(): KeyRange {
+  return continuations(encodeTuple([USER_NS]));
+}
+
+/** Every key that continues the tuple `base` with more parts: `base` + 0x00 up to `base` + 0x01. */
+function continuations(base: EncodedKey): KeyRange {
   const start = new Uint8Array(base.length + 1);
   start.set(base);
   return { start, end: prefixBytes(base, 0x01).end };
@@ -294,7 +312,8 @@ export function textPrefixRange(
  * The least encoded key strictly greater than `key`: start a scan here to resume after `key`.
  *
  * @example
- * db.scan({ start: keySuccessor(Key.kv(run, lastSeen)), end: range.end });
+ * const range = tagRange('run-1', TypeTag.KV);
+ * const next = { start: keySuccessor(Key.kv('run-1', 'b')), end: range.end }; // the keys after 'b'
  */
 export function keySuccessor(key: EncodedKey): EncodedKey {
   return prefixBytes(key, 0x00).end;
@@ -331,7 +350,7 @@ export function decodeKey(key: EncodedKey): DecodedKey {
  */
 export function runIdOfKey(key: EncodedKey): string | undefined {
   // Layout: 'u' 0x00 <run id: ASCII, no 0x00> 0x00 …
-  if (key[0] !== 0x75 || key[1] !== 0x00) return undefined;
+  if (key[0] !== USER_NS_BYTE || key[1] !== 0x00) return undefined;
   const end = key.indexOf(0x00, 2);
   if (end < 3) return undefined;
   // Writes come in runs of the same run id: reuse the last decoded id when the bytes match.

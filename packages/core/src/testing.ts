@@ -89,7 +89,16 @@ export type HostileOutcome = { refused: 'INVALID_VALUE' } | { stored: unknown };
  * do. A store that validates one read and encodes another fails these.
  *
  * @example
- * it.each(hostileValues())('put of %s', async (_name, make, outcome) => { … });
+ * // In a test: it.each(hostileValues())('put of %s', async (_name, make, outcome) => …) through your API.
+ * for (const [name, make, outcome] of hostileValues()) {
+ *   let got: HostileOutcome;
+ *   try {
+ *     got = { stored: snapshotValue(make()) }; // what the engine stores: one read, one plain copy
+ *   } catch (e) {
+ *     got = { refused: 'INVALID_VALUE' };
+ *   }
+ *   expect(got, name).toEqual(outcome);
+ * }
  */
 export function hostileValues(): [string, () => unknown, HostileOutcome][] {
   return [
@@ -120,7 +129,10 @@ export function hostileValues(): [string, () => unknown, HostileOutcome][] {
  * in a `Map` or a class instance, a getter that throws, and not an object at all.
  *
  * @example
- * it.each(badOptions({ ttlMs: 1000 }, { ttl: 'ttlMs' }))('put with %s', async (_name, opts) => { … });
+ * // In a test: it.each(badOptions(…))('put with %s', async (_name, opts) => …) through your API.
+ * for (const [name, opts] of badOptions({ ttlMs: 1000 }, { ttl: 'ttlMs' })) {
+ *   expect(() => checkOptions(opts, ['ttlMs'], 'put'), name).toThrow(/INVALID_ARGUMENT/);
+ * }
  */
 export function badOptions(
   valid: Record<string, unknown>,

@@ -339,7 +339,7 @@ export function validateValue(value: unknown, options?: ValidateOptions): ValueS
  *
  * @example
  * const metadata = snapshotValue(opts.metadata, { name: 'metadata' });
- * tx.put(key, { metadata }); // exactly what was checked
+ * const record = { metadata }; // store this copy, never opts.metadata: it is exactly what was checked
  */
 export function snapshotValue(value: unknown, options?: ValidateOptions): Value {
   return walkValue(value, options, 'copy', -0, DEFAULT_MAX_VALUE_BYTES).result as Value;
@@ -350,8 +350,8 @@ export function snapshotValue(value: unknown, options?: ValidateOptions): Value 
  * primitive's records have. Primitives use it to refuse (as `CORRUPTION`) a record they never wrote.
  *
  * @example
- * const stored = await tx.get(key);
- * if (stored !== undefined && !isValueObject(stored)) throw new AgentDBError('CORRUPTION', 'not a record');
+ * const stored = decodeValue(bytes); // a record read back from storage
+ * if (!isValueObject(stored)) throw new AgentDBError('CORRUPTION', 'not a record');
  */
 export function isValueObject(v: unknown): v is { [key: string]: Value } {
   return (

@@ -13,6 +13,7 @@ import {
   TypeTag,
   tagRange,
   textPrefixRange,
+  userKeysRange,
 } from '../src/index.js';
 
 const inRange = (key: Uint8Array, r: { start: Uint8Array; end: Uint8Array }) =>
@@ -131,6 +132,30 @@ describe('runRange', () => {
         expect(inRange(Key.trace(a, ...parts), runRange(b))).toBe(a === b);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('userKeysRange', () => {
+  it('holds every key of every run, of every tag, and no key of the run index', () => {
+    const range = userKeysRange();
+    for (const runId of ['a', 'run1', 'system', 'z'.repeat(64), '_', '-']) {
+      expect(inRange(runRange(runId).start, range)).toBe(true);
+      expect(inRange(Key.kv(runId, 'k'), range)).toBe(true);
+      expect(inRange(Key.of(TypeTag.Run, runId, 'x'), range)).toBe(true);
+      expect(inRange(Key.run('record', runId), range)).toBe(false);
+    }
+    expect(inRange(Key.run('count'), range)).toBe(false);
+  });
+
+  it('starts with the byte runIdOfKey reads as the user namespace', () => {
+    fc.assert(
+      fc.property(tuple, fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), (parts, runId) => {
+        const key = Key.trace(runId, ...parts);
+        expect(inRange(key, userKeysRange())).toBe(true);
+        expect(runIdOfKey(key)).toBe(runId);
+      }),
+      { numRuns: 300 },
     );
   });
 });

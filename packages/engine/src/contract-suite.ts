@@ -10,6 +10,7 @@ import type { MutationHandle } from './mutation-handle.js';
  * `@agentdb/engine/contract` in a test file:
  *
  * @example
+ * // not run: it registers vitest suites, which only a test file may do
  * import { engineContract } from '@agentdb/engine/contract';
  * engineContract('lmdb', { open: ({ clock }) => Database.open({ path: tempDir(), clock, sweepIntervalMs: 0 }) });
  */

@@ -139,7 +139,7 @@ export class Database implements Engine {
     return this.#opts.durability;
   }
 
-  /** Largest encoded value this database accepts. @example if (bytes.length > db.maxValueBytes) … */
+  /** Largest encoded value this database accepts. @example if (bytes.length > db.maxValueBytes) throw new Error('too big') */
   get maxValueBytes(): number {
     return this.#opts.maxValueBytes;
   }
@@ -256,7 +256,7 @@ export class Database implements Engine {
    * Entries in `range` from one snapshot, outside any transaction.
    *
    * @example
-   * for await (const { key, value } of db.scan(runRange(run), { limit: 100 })) …
+   * for await (const { key, value } of db.scan(runRange(run), { limit: 100 })) console.log(key, value);
    */
   scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     const hold: { value?: ScanHold } = {};

@@ -41,7 +41,7 @@ const STORAGE_ADVICE = new Map<number | string, string>([
  * `CORRUPTION`; everything else is `STORAGE`, its message starting with `doing` (what failed).
  *
  * @example
- * try { env.get(key) } catch (e) { throw storageError(e, 'reading') }
+ * storageError(Object.assign(new Error('disk full'), { code: 'ENOSPC' }), 'writing').code; // 'STORAGE'
  */
 export function storageError(error: unknown, doing: string): AgentDBError {
   if (isAgentDBError(error)) return error;

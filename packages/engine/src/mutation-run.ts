@@ -8,6 +8,7 @@ import type { MutationContext, MutationFn } from './contract.js';
  * a key it has mutations pending for, which preview them on its snapshot.
  *
  * @example
+ * const ctx: MutationContext = { get: () => undefined, put: () => {}, delete: () => {} };
  * const { value } = runMutation((n) => ({ value: Number(n ?? 0) + 1, result: null }), 41, ctx); // 42
  */
 export function runMutation(

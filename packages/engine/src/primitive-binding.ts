@@ -11,7 +11,14 @@ import { type Engine, type EngineTransaction, isEngine, isEngineTransaction } fr
  * Throws `INVALID_ARGUMENT` unless `db` is an engine implementing the engine contract.
  *
  * @example
- * constructor(db: Engine) { checkDatabase(db, 'KVStore'); this.#db = db; }
+ * class Notes {
+ *   readonly #db: Engine;
+ *   constructor(db: Engine) {
+ *     checkDatabase(db, 'Notes'); // INVALID_ARGUMENT unless db is an engine
+ *     this.#db = db;
+ *   }
+ * }
+ * new Notes(db);
  */
 export function checkDatabase(db: unknown, primitive: string): asserts db is Engine {
   if (!isEngine(db)) {
@@ -26,7 +33,9 @@ export function checkDatabase(db: unknown, primitive: string): asserts db is Eng
  * caller's function, and `runId`, or else the run the transaction was opened for.
  *
  * @example
- * in(tx: EngineTransaction, runId?: string) { const b = bindView(tx, runId, 'kv'); return new KVView(b.tx, b.runId); }
+ * await db.transaction(async (tx) => {
+ *   const { runId } = bindView(tx, undefined, 'notes'); // 'run-1': the transaction's run
+ * }, { runId: 'run-1' });
  */
 export function bindView(
   tx: unknown,

@@ -13,6 +13,7 @@ import { badRunIds, dumpStore, manualClock, openTestDatabase, refused } from './
  * `CLOSED`.
  *
  * @example
+ * // not run: it registers vitest suites (only a test file may), for KVStore of @agentdb/kv
  * primitiveContract({
  *   name: 'KVStore',
  *   create: (engine) => new KVStore(engine),
@@ -60,7 +61,8 @@ export type Refusal<V> = readonly [what: string, call: (view: V) => unknown, cod
  * row's input, each titled `${what} ${row description}`.
  *
  * @example
- * refusalsOf(badKeyStrings(), 'put of a key that is', (v, key) => v.put(key as string, 1), 'INVALID_ARGUMENT');
+ * type View = { put(key: string, value: number): Promise<void> }; // the primitive's transaction view
+ * refusalsOf<View>(badKeyStrings(), 'put of a key that is', (v, key) => v.put(key as string, 1), 'INVALID_ARGUMENT');
  */
 export function refusalsOf<V>(
   table: readonly (readonly [string, unknown, ...unknown[]])[],

@@ -38,8 +38,8 @@ export interface ManualClock extends Clock {
  *
  * @example
  * const clock = manualClock();
- * const db = await Database.open({ path, clock });
- * clock.advance(1_000);
+ * const db = await Database.open({ path: tempDir(), clock });
+ * clock.advance(1_000); // every timestamp and TTL of db moves on by a second
  */
 export function manualClock(start = 1_700_000_000_000): ManualClock {
   let now = start;
@@ -73,9 +73,9 @@ export interface TestDatabase {
  * background sweeper (tests call `sweepExpired()`), both overridable.
  *
  * @example
- * let t: TestDatabase;
- * beforeEach(async () => { t = await openTestDatabase(); });
- * afterEach(() => t.dispose());
+ * const t = await openTestDatabase(); // in a beforeEach
+ * await t.db.transaction((tx) => tx.put(Key.kv('run-1', 'k'), 1));
+ * await t.dispose(); // in the afterEach: closes the database and removes its directory
  */
 export async function openTestDatabase(opts: Omit<DatabaseOptions, 'path'> = {}): Promise<TestDatabase> {
   const path = tempDir();
@@ -120,9 +120,9 @@ const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toS
  * @example
  * await t.db.close();
  * const raw = await openRawData(t.path);
- * const bytes = raw.get(Key.event(run, 3))!;
- * bytes[bytes.length - 1] ^= 0xff;
- * raw.put(Key.event(run, 3), bytes);
+ * const bytes = raw.get(Key.kv(run, 'plan'))!;
+ * bytes[bytes.length - 1] ^= 0xff; // flip a bit of the stored value
+ * raw.put(Key.kv(run, 'plan'), bytes);
  * await raw.close();
  */
 export async function openRawData(path: string): Promise<RawData> {
@@ -272,7 +272,7 @@ const EVERY_KEY: KeyRange = { start: Uint8Array.of(0x00), end: Uint8Array.of(0xf
  *
  * @example
  * const before = await dumpStore(db);
- * await expect(kv.put('run-1', '', 1)).rejects.toThrow();
+ * await expect(db.transaction((tx) => tx.put(Key.kv('run-1', ''), 1))).rejects.toThrow(); // an empty key
  * expect(await dumpStore(db)).toEqual(before);
  */
 export async function dumpStore(
@@ -302,7 +302,8 @@ export interface RefusalCheck {
  * further checks. The assertion errors are `node:assert`'s, so any test runner shows their diffs.
  *
  * @example
- * await refused(db, () => kv.put('run-1', 'k', () => 1), 'INVALID_VALUE', { path: 'value' });
+ * const invalid = { at: new Date(Number.NaN) };
+ * await refused(db, () => db.transaction((tx) => tx.put(Key.kv('run-1', 'k'), invalid)), 'INVALID_VALUE', { path: 'value.at' });
  */
 export async function refused(
   engine: Engine,
@@ -342,7 +343,8 @@ export interface ModelRunOptions {
  * `MODEL_SEED=<seed> MODEL_PATH=<path> npx vitest run test/model.test.ts` replays it.
  *
  * @example
- * await fc.assert(fc.asyncProperty(ops, check), modelRunOptions(50));
+ * const ops = fc.array(fc.constantFrom('put', 'delete'), { maxLength: 5 });
+ * await fc.assert(fc.asyncProperty(ops, async (steps) => { expect(steps.length).toBeLessThan(6); }), modelRunOptions(50));
  */
 export function modelRunOptions(numRuns: number): ModelRunOptions {
   const seed = process.env.MODEL_SEED;

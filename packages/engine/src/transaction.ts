@@ -196,7 +196,7 @@ export class Transaction implements EngineTransaction {
    * re-checked at commit, so a concurrent insert into it (a phantom) makes the commit conflict.
    *
    * @example
-   * for await (const { key, value } of tx.scan(tagRange(run, TypeTag.KV), { limit: 10 })) …
+   * for await (const { key, value } of tx.scan(tagRange(run, TypeTag.KV), { limit: 10 })) console.log(key, value);
    */
   async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     this.#active();

@@ -17,7 +17,13 @@ export class TtlClock {
     this.#high = start;
   }
 
-  /** Now, in ms since the epoch, never less than any earlier answer. @example if (expiresAt <= ttl.now()) … */
+  /**
+   * Now, in ms since the epoch, never less than any earlier answer.
+   *
+   * @example
+   * const ttl = new TtlClock(() => 1_000, 5_000);
+   * ttl.now(); // 5000: the clock reads 1000, below the newest commit's time
+   */
   now(): number {
     const t = readClock(this.#clock);
     if (t > this.#high) this.#high = t;

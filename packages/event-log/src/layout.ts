@@ -173,8 +173,10 @@ export interface HashedFields {
  * SHA-256. Published so a chain can be checked without this package.
  *
  * @example
- * const bytes = hashedBytes({ sequence: 0, eventType: 'start', timestamp: 0, payloadBytes, prevHash: GENESIS_HASH });
- * createHash('sha256').update(bytes).digest('hex') === event.hash;
+ * const event = await events.append('run-1', 'start', { ok: true });
+ * const record = (await db.get(Key.event('run-1', event.sequence))) as { payload: Uint8Array };
+ * const bytes = hashedBytes({ ...event, payloadBytes: record.payload });
+ * createHash('sha256').update(bytes).digest('hex') === event.hash; // true
  */
 export function hashedBytes(fields: HashedFields): Uint8Array {
   const bytes = hashPrefix(fields.eventType, fields.payloadBytes);

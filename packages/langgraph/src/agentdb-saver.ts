@@ -1,11 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import {
   type AgentDB,
-  decodeKey,
   describe,
   type EncodedKey,
   type Engine,
-  type EngineTransaction,
   invalidArgument,
   isAgentDBError,
 } from '@agentdb/primitives';
@@ -16,39 +13,26 @@ import {
   type Checkpoint,
   type CheckpointListOptions,
   type CheckpointMetadata,
-  type CheckpointPendingWrite,
   type CheckpointTuple,
-  compareWritesSortKeys,
-  maxChannelVersion,
   type PendingWrite,
   type SerializerProtocol,
-  TASKS,
-  WRITES_IDX_MAP,
-  writesSortKey,
 } from '@langchain/langgraph-checkpoint';
 import { agentDBOf } from './agent-db-of.js';
-import { checkId, checkNamespace, readAddress, requireAddress } from './checkpoint-config.js';
+import { checkId, readAddress, requireAddress } from './checkpoint-config.js';
 import { CHECKPOINT_EVENT, checkpointDigest, checkpointEvent } from './checkpoint-event.js';
-import {
-  blobKey,
-  checkpointKey,
-  checkpointRange,
-  namespaceOfPart,
-  writeKey,
-  writesRange,
-} from './checkpoint-keys.js';
+import { blobKey, checkpointKey, checkpointRange, writeKey } from './checkpoint-keys.js';
 import {
   type BlobRecord,
   blobValue,
   type CheckpointRecord,
   checkpointValue,
-  parseBlob,
   parseCheckpoint,
-  parseWrite,
-  type WriteRecord,
   writeValue,
 } from './checkpoint-records.js';
-import { dumpTyped, loadTyped } from './serde-bytes.js';
+import { type Located, locate, metadataMatches, readTuple } from './checkpoint-tuple.js';
+import { serializeWrites } from './pending-writes.js';
+import { checkCheckpoint, checkVersions, readListQuery } from './saver-arguments.js';
+import { dumpTyped } from './serde-bytes.js';
 import { checkThreadId, threadRunId } from './thread-ids.js';
 import { ensureThreadRun, listThreads } from './thread-runs.js';
 import { type ThreadVerification, verifyThread } from './verify-thread.js';
@@ -61,13 +45,6 @@ export interface AgentDBSaverOptions {
 
 /** Checkpoints read per read-only transaction while `list` pages through a thread. */
 const LIST_PAGE = 64;
-
-/** A stored checkpoint found by a scan or a get: where it is and what it holds. */
-interface Located {
-  ns: string;
-  id: string;
-  record: CheckpointRecord;
-}
 
 /**
  * A LangGraph.js checkpointer on AgentDB. A thread is an AgentDB run (see `threadRunId` for the
@@ -125,7 +102,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
           located = locate(e.key, e.value);
         }
       }
-      return located === undefined ? undefined : this.#tuple(tx, threadId, runId, located);
+      return located === undefined ? undefined : readTuple(this, tx, threadId, runId, located);
     });
   }
 
@@ -161,8 +138,8 @@ export class AgentDBSaver extends BaseCheckpointSaver {
             const located = locate(e.key, e.value);
             if (q.checkpointId !== undefined && located.id !== q.checkpointId) continue;
             if (q.before !== undefined && located.id >= q.before) continue;
-            if (q.filter !== undefined && !(await this.#metadataMatches(located.record, q.filter))) continue;
-            tuples.push(await this.#tuple(tx, threadId, runId, located));
+            if (q.filter !== undefined && !(await metadataMatches(this, located.record, q.filter))) continue;
+            tuples.push(await readTuple(this, tx, threadId, runId, located));
           }
           return { tuples, last, done: scanned < want };
         });
@@ -245,22 +222,7 @@ export class AgentDBSaver extends BaseCheckpointSaver {
       );
     }
     checkId(taskId, 'task_id', 'putWrites');
-    if (taskPath !== undefined && typeof taskPath !== 'string') {
-      throw invalidArgument(`putWrites: taskPath must be a string, got ${describe(taskPath)}`);
-    }
-    if (!Array.isArray(writes))
-      throw invalidArgument(`putWrites: writes must be an array, got ${describe(writes)}`);
-    const records = await Promise.all(
-      writes.map(async (w, i): Promise<[number, WriteRecord]> => {
-        if (!Array.isArray(w) || typeof w[0] !== 'string') {
-          throw invalidArgument(`putWrites: writes[${i}] must be a [channel, value] pair`);
-        }
-        const channel = checkId(w[0], `writes[${i}] channel`, 'putWrites');
-        const value = await dumpTyped(this.serde, w[1], `the write to channel ${JSON.stringify(channel)}`);
-        return [specialIndex(channel) ?? i, { channel, value, taskPath: taskPath ?? '' }];
-      }),
-    );
-    const replace = writes.every(([channel]) => specialIndex(channel) !== undefined);
+    const { records, replace } = await serializeWrites(this.serde, writes, taskPath);
     const runId = threadRunId(threadId);
     await this.db.engine.transaction(
       (tx) => {
@@ -322,195 +284,6 @@ export class AgentDBSaver extends BaseCheckpointSaver {
     checkThreadId(threadId, 'verifyThread');
     return verifyThread(this.db, threadRunId(threadId));
   }
-
-  /** Loads one stored checkpoint as LangGraph's tuple: channel values from blobs, writes in order. */
-  async #tuple(
-    tx: EngineTransaction,
-    threadId: string,
-    runId: string,
-    at: Located,
-  ): Promise<CheckpointTuple> {
-    const { ns, id, record } = at;
-    const checkpoint = (await loadTyped(this.serde, record.checkpoint)) as Checkpoint;
-    checkpoint.channel_versions ??= {};
-    checkpoint.versions_seen ??= {};
-    checkpoint.channel_values = await this.#channelValues(tx, runId, ns, checkpoint.channel_versions);
-    if (checkpoint.v < 4 && record.parentId !== null) {
-      await this.#migratePendingSends(tx, runId, ns, record.parentId, checkpoint);
-    }
-    const writes = await readWrites(tx, runId, ns, id);
-    const pendingWrites: CheckpointPendingWrite[] = await Promise.all(
-      writes.map(async ({ taskId, record: w }) => [taskId, w.channel, await loadTyped(this.serde, w.value)]),
-    );
-    const address = (checkpointId: string) => ({
-      configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId },
-    });
-    return {
-      config: address(id),
-      checkpoint,
-      metadata: (await loadTyped(this.serde, record.metadata)) as CheckpointMetadata,
-      ...(record.parentId === null ? {} : { parentConfig: address(record.parentId) }),
-      pendingWrites,
-    };
-  }
-
-  async #channelValues(
-    tx: EngineTransaction,
-    runId: string,
-    ns: string,
-    versions: ChannelVersions,
-  ): Promise<Record<string, unknown>> {
-    const channels = Object.keys(versions);
-    const stored = await tx.getMany(channels.map((c) => blobKey(runId, ns, c, versions[c]!)));
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < channels.length; i++) {
-      const v = stored[i];
-      if (v === undefined) continue; // put without this channel in newVersions: LangGraph's delta contract
-      const blob = parseBlob(v);
-      if (blob.value !== null) values[channels[i]!] = await loadTyped(this.serde, blob.value);
-    }
-    return values;
-  }
-
-  /**
-   * Checkpoints of format v < 4 kept pending `Send`s as writes to the TASKS channel of their parent; v4
-   * keeps them in `channel_values`. As LangGraph's savers do, reading such a checkpoint moves them over.
-   */
-  async #migratePendingSends(
-    tx: EngineTransaction,
-    runId: string,
-    ns: string,
-    parentId: string,
-    checkpoint: Checkpoint,
-  ): Promise<void> {
-    const sends: unknown[] = [];
-    for await (const e of tx.scan(writesRange(runId, ns, parentId))) {
-      const w = parseWrite(e.value);
-      if (w.channel === TASKS) sends.push(await loadTyped(this.serde, w.value));
-    }
-    checkpoint.channel_values[TASKS] = sends;
-    const versions = Object.values(checkpoint.channel_versions);
-    checkpoint.channel_versions[TASKS] =
-      versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
-  }
-
-  async #metadataMatches(record: CheckpointRecord, filter: Record<string, unknown>): Promise<boolean> {
-    const metadata = (await loadTyped(this.serde, record.metadata)) as Record<string, unknown> | null;
-    return Object.entries(filter).every(([k, v]) => v === undefined || isDeepStrictEqual(metadata?.[k], v));
-  }
-}
-
-/** The index a write to `channel` is stored under, if it is one of LangGraph's special channels. */
-function specialIndex(channel: string): number | undefined {
-  return Object.hasOwn(WRITES_IDX_MAP, channel) ? WRITES_IDX_MAP[channel] : undefined;
-}
-
-/** Where a scanned checkpoint record is: `('cp', '/ns', id)`. */
-function locate(key: EncodedKey, value: Parameters<typeof parseCheckpoint>[0]): Located {
-  const [, nsPart, id] = decodeKey(key).parts;
-  const ns = namespaceOfPart(nsPart);
-  if (ns === undefined || typeof id !== 'string') throw invalidArgument('not a checkpoint key');
-  return { ns, id, record: parseCheckpoint(value) };
-}
-
-/** A checkpoint's pending writes in `writesSortKey` order: `(taskPath, taskId, idx)`. */
-async function readWrites(
-  tx: EngineTransaction,
-  runId: string,
-  ns: string,
-  id: string,
-): Promise<{ taskId: string; record: WriteRecord }[]> {
-  const out: { taskId: string; idx: number; record: WriteRecord }[] = [];
-  for await (const e of tx.scan(writesRange(runId, ns, id))) {
-    const parts = decodeKey(e.key).parts;
-    const taskId = parts[3];
-    const idx = parts[4];
-    if (typeof taskId !== 'string' || typeof idx !== 'number') throw invalidArgument('not a write key');
-    out.push({ taskId, idx, record: parseWrite(e.value) });
-  }
-  // The scan is (taskId, idx) order; a stable sort by the full key puts task paths first.
-  return out.sort((a, b) =>
-    compareWritesSortKeys(
-      writesSortKey(a.record.taskPath, a.taskId, a.idx),
-      writesSortKey(b.record.taskPath, b.taskId, b.idx),
-    ),
-  );
-}
-
-/** Checks the checkpoint `put` is given (its id becomes a key; its maps are read back). */
-function checkCheckpoint(checkpoint: unknown): asserts checkpoint is Checkpoint {
-  if (checkpoint === null || typeof checkpoint !== 'object') {
-    throw invalidArgument(`put: checkpoint must be an object, got ${describe(checkpoint)}`);
-  }
-  const c = checkpoint as Partial<Checkpoint>;
-  checkId(c.id, 'checkpoint.id', 'put');
-  for (const field of ['channel_values', 'channel_versions'] as const) {
-    const v = c[field];
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw invalidArgument(`put: checkpoint.${field} must be an object, got ${describe(v)}`);
-    }
-  }
-}
-
-/** `newVersions` as `[channel, version]` pairs, each a valid key. */
-function checkVersions(newVersions: unknown): [string, string | number][] {
-  if (newVersions === undefined) return [];
-  if (newVersions === null || typeof newVersions !== 'object' || Array.isArray(newVersions)) {
-    throw invalidArgument(`put: newVersions must be an object, got ${describe(newVersions)}`);
-  }
-  return Object.entries(newVersions).map(([channel, version]) => {
-    checkId(channel, 'a channel name in newVersions', 'put');
-    if (typeof version === 'string') checkId(version, `the version of channel ${channel}`, 'put');
-    else if (typeof version !== 'number' || !Number.isFinite(version)) {
-      throw invalidArgument(
-        `put: the version of channel ${channel} must be a number or a string, got ${describe(version)}`,
-      );
-    }
-    return [channel, version];
-  });
-}
-
-/** What `list` was asked for, checked. */
-interface ListQuery {
-  threadId: string | undefined;
-  /** `undefined`: every namespace. */
-  ns: string | undefined;
-  checkpointId: string | undefined;
-  before: string | undefined;
-  filter: Record<string, unknown> | undefined;
-  limit: number | undefined;
-}
-
-function readListQuery(config: RunnableConfig, options: CheckpointListOptions | undefined): ListQuery {
-  const address = readAddress(config, 'list');
-  const rawNs = (config?.configurable as { checkpoint_ns?: unknown } | undefined)?.checkpoint_ns;
-  const ns = rawNs === undefined || rawNs === null ? undefined : checkNamespace(rawNs, 'list');
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw invalidArgument(`list: options must be an object, got ${describe(options)}`);
-  }
-  const { limit, before, filter } = options ?? {};
-  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
-    throw invalidArgument(`list: limit must be a non-negative integer, got ${describe(limit)}`);
-  }
-  if (filter !== undefined && (filter === null || typeof filter !== 'object' || Array.isArray(filter))) {
-    throw invalidArgument(`list: filter must be an object, got ${describe(filter)}`);
-  }
-  const beforeId = before === undefined ? undefined : readAddressId(before);
-  return {
-    threadId: address?.threadId,
-    ns,
-    checkpointId: address?.checkpointId,
-    before: beforeId,
-    filter,
-    limit,
-  };
-}
-
-function readAddressId(before: RunnableConfig): string | undefined {
-  const id = (before?.configurable as { checkpoint_id?: unknown } | undefined)?.checkpoint_id;
-  return id === undefined || id === null || id === ''
-    ? undefined
-    : checkId(id, 'before.checkpoint_id', 'list');
 }
 
 export type { ThreadVerification };

@@ -73,7 +73,8 @@ export function readAddress(config: unknown, what: string): CheckpointAddress | 
  * Like `readAddress`, for writes: the thread is required (`INVALID_ARGUMENT` naming the fix).
  *
  * @example
- * requireAddress(config, 'put'); // throws INVALID_ARGUMENT without configurable.thread_id
+ * requireAddress({ configurable: { thread_id: 't1' } }, 'put'); // { threadId: 't1', ns: '', checkpointId: undefined }
+ * requireAddress({ configurable: {} }, 'put'); // throws INVALID_ARGUMENT: no thread_id
  */
 export function requireAddress(config: unknown, what: string): CheckpointAddress {
   const address = readAddress(config, what);

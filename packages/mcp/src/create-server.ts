@@ -58,6 +58,7 @@ export function resolveServerOptions(options: ServerOptions = {}): { readOnly: b
  * `db`. Works on any engine AgentDB runs on: it uses only AgentDB's public API.
  *
  * @example
+ * // not run: it serves MCP over this process's stdin and stdout
  * const db = await AgentDB.open({ path: './agent-data' });
  * const server = createServer(db, { runs: ['job-*'] });
  * await server.connect(new StdioServerTransport());

@@ -19,7 +19,8 @@ export function jsonRpcError(code: number, message: string) {
  * server's own origin is known only once it listens.
  *
  * @example
- * app.use(originGuard(() => new Set(['http://127.0.0.1:7420'])));
+ * const app = express();
+ * app.use(originGuard(() => new Set(['http://127.0.0.1:7420']))); // other origins: 403
  */
 export function originGuard(allowed: () => ReadonlySet<string>): RequestHandler {
   return (req, res, next) => {
@@ -49,7 +50,8 @@ function digest(s: string): Buffer {
  * token is compared in constant time (over SHA-256 digests, so its length does not leak either).
  *
  * @example
- * app.use(bearerToken(process.env.AGENTDB_MCP_TOKEN!));
+ * const app = express();
+ * app.use(bearerToken(process.env.AGENTDB_MCP_TOKEN ?? 'a-long-random-secret')); // others: 401
  */
 export function bearerToken(token: string): RequestHandler {
   if (typeof token !== 'string' || token.length < 1 || /\s/.test(token))

@@ -13,7 +13,7 @@ export const DEFAULT_PORT = 7420;
  * The help of the command, for the program that runs it (`agentdb <dir> mcp` or `agentdb-mcp <dir>`).
  *
  * @example
- * process.stdout.write(mcpUsage('agentdb-mcp <dir>'));
+ * console.log(mcpUsage('agentdb-mcp <dir>')); // the --help text
  */
 export function mcpUsage(program: string): string {
   return `Usage: ${program} [options]
@@ -126,7 +126,9 @@ function aborted(signal: AbortSignal): Promise<void> {
  * opened; `--help` prints the usage on stdout.
  *
  * @example
- * await runMcpCommand('./agent-data', ['--http', '--port', '7420'], { ...streams, signal, program: 'agentdb <dir> mcp' });
+ * const signal = AbortSignal.timeout(1_000); // serve for a second; a program aborts on SIGINT/SIGTERM
+ * const io = { stdin: process.stdin, stdout: process.stdout, note: console.error, env: process.env, signal };
+ * await runMcpCommand('./agent-data', ['--http', '--port', '7420'], { ...io, program: 'agentdb <dir> mcp' });
  */
 export async function runMcpCommand(dir: string, args: string[], io: McpCommandIO): Promise<void> {
   const p = plan(args, io.env);

@@ -30,8 +30,8 @@ export const nextAfterSchema = z
  * `{ next_after }` for a page that came back full (there may be more), `{}` otherwise.
  *
  * @example
- * const keys = await db.kv.list(run, { limit });
- * return { keys, ...nextAfter(keys, limit, (k) => k) };
+ * const keys = await db.kv.list('run-1', { limit: 2 });
+ * const page = { keys, ...nextAfter(keys, 2, (k) => k) }; // next_after: the last key, when the page is full
  */
 export function nextAfter<T>(
   page: readonly T[],

@@ -60,7 +60,7 @@ export class RunScope {
     return new RunScope(ids, prefixes, false);
   }
 
-  /** True when the server is limited to some runs. @example if (scope.confined) … */
+  /** True when the server is limited to some runs. @example if (scope.confined) console.log(scope.describe()) */
   get confined(): boolean {
     return !this.#everything;
   }

@@ -17,6 +17,7 @@ export interface StdioHandle {
  * limit get its INVALID_VALUE rather than a dropped connection.
  *
  * @example
+ * // not run: it serves MCP over this process's stdin and stdout until stdin ends
  * const db = await AgentDB.open({ path: './agent-data' });
  * const stdio = await serveStdio(db);
  * await stdio.closed;

@@ -40,7 +40,8 @@ export interface FailedOperation {
  * operation's error with its index.
  *
  * @example
- * throw new OperationFailure(error, { index: 2, name: 'state_cas' });
+ * const failure = new OperationFailure(new AgentDBError('VERSION_MISMATCH', 'stale'), { index: 2, name: 'state_cas' });
+ * toolError(failure); // isError, text 'VERSION_MISMATCH: operations[2] (state_cas): stale …'
  */
 export class OperationFailure extends Error {
   readonly failed: FailedOperation;
@@ -82,7 +83,7 @@ export function describeToolError(error: unknown, failed?: FailedOperation): Too
  * which describes success.
  *
  * @example
- * return toolError(error); // { isError: true, content: [{ type: 'text', text: 'NOT_FOUND: …' }], _meta: { … } }
+ * toolError(new AgentDBError('NOT_FOUND', 'no such run')); // { isError: true, content: [{ type: 'text', text: 'NOT_FOUND: …' }], _meta: … }
  */
 export function toolError(error: unknown, failed?: FailedOperation): CallToolResult {
   if (error instanceof OperationFailure) return toolError(error.cause, error.failed);
@@ -97,8 +98,8 @@ export function toolError(error: unknown, failed?: FailedOperation): CallToolRes
  * `run_id: Invalid input: expected string, received number; value: Invalid input: expected …`.
  *
  * @example
- * const parsed = schema.safeParse(args);
- * if (!parsed.success) throw invalidArgument(`kv_put: ${describeIssues(parsed.error)}`);
+ * const parsed = z.strictObject({ run_id: z.string() }).safeParse({ run_id: 7 });
+ * if (!parsed.success) console.log(`kv_put: ${describeIssues(parsed.error)}`); // run_id: Invalid input: …
  */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -49,10 +49,8 @@ export interface Tool {
 const RUN_ARGUMENTS = ['run_id', 'parent_run_id'] as const;
 
 /**
- * The JSON Schema a client sees for `schema`, as the SDK would write it (draft-07, input side).
- *
- * @example
- * jsonSchemaOf(z.strictObject({ key: z.string() })); // { type: 'object', properties: { key: … }, … }
+ * The JSON Schema a client sees for `schema`, as the SDK would write it (draft-07, input side):
+ * `z.strictObject({ key: z.string() })` gives `{ type: 'object', properties: { key: … }, … }`.
  */
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { target: 'draft-7', io: 'input' });
@@ -66,7 +64,17 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
  * strict schema's JSON Schema as metadata: clients list exactly the strict schema.
  *
  * @example
- * export const kvGet = defineTool({ name: 'kv_get', …, run: async (a, { db }) => … });
+ * const kvExists = defineTool({
+ *   name: 'kv_exists',
+ *   title: 'Check a remembered key',
+ *   description: "Whether a run's key-value memory holds key.",
+ *   input: { run_id: z.string(), key: z.string() },
+ *   output: { exists: z.boolean() },
+ *   access: 'read',
+ *   run: async ({ run_id, key }, { db }) => ({ exists: await db.kv.exists(run_id, key) }),
+ *   summary: (r, a) => `"${a.key}" is ${r.exists ? '' : 'not '}set`,
+ * });
+ * kvExists.register(new McpServer({ name: 'notes', version: '1.0.0' }), { db, scope: RunScope.all() });
  */
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>): Tool {
   const strict = z.strictObject(spec.input);

@@ -23,7 +23,7 @@ export function valueSchema(description: string): z.ZodUnknown {
  * argument path, before anything is written.
  *
  * @example
- * await db.kv.put(runId, key, valueFromWire(args.value, 'value'));
+ * await db.kv.put('run-1', 'big', valueFromWire({ $bigint: '12' }, 'value')); // stores 12n
  */
 export function valueFromWire(json: unknown, field: string): Value {
   try {

@@ -87,8 +87,18 @@ export async function applyOperations(
  * `transaction` operation `{ op: name, …args }`, sharing one implementation.
  *
  * @example
- * export const kvDelete = defineWriteOp({ name: 'kv_delete', args: { key: keySchema }, …,
- *   apply: async (tx, a) => { const deleted = await tx.kv.delete(a.key); return () => ({ key: a.key, deleted }); } });
+ * const kvDelete = defineWriteOp({
+ *   name: 'kv_delete',
+ *   title: 'Forget a value',
+ *   description: "Deletes a key from a run's key-value memory.",
+ *   args: { key: z.string() },
+ *   output: { key: z.string(), deleted: z.boolean() },
+ *   async apply(tx, a) {
+ *     const deleted = await tx.kv.delete(a.key);
+ *     return () => ({ key: a.key, deleted }); // read after commit
+ *   },
+ *   summary: (r, run) => `deleted "${r.key}" from run ${run}`,
+ * });
  */
 export function defineWriteOp<A extends z.ZodRawShape, O extends z.ZodRawShape>(
   spec: WriteOpSpec<A, O>,

@@ -184,7 +184,7 @@ export class PgTransaction implements EngineTransaction {
    * the commit conflict.
    *
    * @example
-   * for await (const { key, value } of tx.scan(tagRange(run, TypeTag.KV), { limit: 10 })) …
+   * for await (const { key, value } of tx.scan(tagRange(run, TypeTag.KV), { limit: 10 })) console.log(key, value);
    */
   async *scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     this.#active();

@@ -152,7 +152,7 @@ export class PostgresDatabase implements Engine {
     return this.#opts.schema;
   }
 
-  /** Largest encoded value accepted. @example if (bytes.length > engine.maxValueBytes) … */
+  /** Largest encoded value accepted. @example if (bytes.length > engine.maxValueBytes) throw new Error('too big') */
   get maxValueBytes(): number {
     return this.#opts.maxValueBytes;
   }
@@ -232,7 +232,7 @@ export class PostgresDatabase implements Engine {
    * iteration ends).
    *
    * @example
-   * for await (const { key, value } of engine.scan(runRange(run), { limit: 100 })) …
+   * for await (const { key, value } of engine.scan(runRange(run), { limit: 100 })) console.log(key, value);
    */
   scan(range: KeyRange, opts?: ScanOptions): AsyncIterableIterator<ScanEntry> {
     const snapshot = this.#ctx.snapshot();

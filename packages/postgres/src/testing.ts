@@ -141,7 +141,7 @@ function ensurePostgresUser(): void {
  * True when `schema` exists on the server at `url` (for tests that check nothing was created).
  *
  * @example
- * expect(await schemaExists(server.url, 'agentdb')).toBe(true);
+ * expect(await schemaExists(server.url, engine.schema)).toBe(true); // opening the engine created it
  */
 export async function schemaExists(url: string, schema: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });

@@ -204,7 +204,7 @@ export function checkQuery(q: unknown): RunQuery {
 /** Statuses that end the work of a run: entering one stamps `completedAt`. */
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
-// The transition table of DESIGN.md §4, as data: anything not listed is INVALID_TRANSITION.
+// The documented transition table (docs/architecture.md, the run-index README), as data: anything not listed is INVALID_TRANSITION.
 const ALLOWED: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   active: RUN_STATUSES,
   paused: ['active', 'cancelled', 'archived'],

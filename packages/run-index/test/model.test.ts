@@ -9,7 +9,7 @@ import { indexProblems, useRuns } from './helpers.js';
  * Model-based test of the run lifecycle: random sequences of creates (with and without a parent),
  * status changes through updateStatus and every named helper, tag changes, deletes (recursive or not)
  * and clock steps, on a few run ids, against a plain Map of records driven by the transition table of
- * DESIGN.md §4 — written out here, independently of the implementation. Every answer and error code
+ * the run-index README and docs/architecture.md — written out here, independently of the implementation. Every answer and error code
  * (with `from`/`to` for INVALID_TRANSITION) must agree, queries by status, tag and parent must list what
  * the model lists, and after each sequence every index agrees with the records. On failure fast-check
  * prints the seed and path; `MODEL_SEED=<seed> MODEL_PATH=<path> npx vitest run test/model.test.ts`

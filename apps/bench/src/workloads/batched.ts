@@ -88,7 +88,7 @@ const BATCHED: Batched[] = [
 ];
 
 /**
- * The batched rows (issue 16): 1,000 KV puts, event appends or trace records in ONE AgentDB
+ * The batched rows: 1,000 KV puts, event appends or trace records in ONE AgentDB
  * transaction (strict), against the better-sqlite3 glue doing the same writes in one SQLite
  * transaction (target ≥ 1.0×) and against raw lmdb-js writing the same entries in one write
  * transaction (target ≥ 0.5×) — the normal way to use either, measured back to back.

@@ -8,7 +8,7 @@ import { h } from './dom.js';
  * it may have missed.
  *
  * @example
- * header.append(connectLive((msg) => { if (msg.runIds.includes(runId)) refresh(); }));
+ * header.append(connectLive((msg) => { if (msg === 'reconnected' || msg.runIds.includes(runId)) refresh(); }));
  */
 export function connectLive(onChange: (msg: ChangeMessage | 'reconnected') => void): HTMLElement {
   const indicator = h('span', { class: 'live off', title: 'connecting to the live feed' }, 'connecting…');
