@@ -2,7 +2,12 @@ import { AgentDBError } from '@agentdb/core';
 
 /** Time-keeping for transactions: the `TIMEOUT` error, waits bounded by a deadline, retry backoff. */
 
-/** The error of a transaction past its `timeoutMs`. */
+/**
+ * The error of a transaction past its `timeoutMs`.
+ *
+ * @example
+ * timeoutError().code; // 'TIMEOUT'
+ */
 export function timeoutError(): AgentDBError {
   return new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
 }
@@ -15,6 +20,9 @@ export function checkDeadline(deadline: number | undefined): void {
 /**
  * `p`, or `TIMEOUT` at the deadline, whichever comes first. If the deadline wins, `abandon` gets what
  * `p` resolves to later (so a lock acquired too late is handed back).
+ *
+ * @example
+ * await withDeadline(sleep(1), performance.now() + 5_000); // resolves: the wait ends first
  */
 export async function withDeadline<R>(
   p: Promise<R>,
@@ -36,11 +44,22 @@ export async function withDeadline<R>(
   }
 }
 
+/**
+ * Resolves after `ms` milliseconds.
+ *
+ * @example
+ * await sleep(1);
+ */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Jittered exponential backoff before attempt `attempt` (at most 100 ms). */
+/**
+ * Jittered exponential backoff before attempt `attempt` (at most 100 ms).
+ *
+ * @example
+ * await backoff(1); // waits up to 2 ms
+ */
 export function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * Math.min(100, 2 ** attempt));
 }

@@ -18,6 +18,7 @@ docExamplesSuite({
       'ReadSource',
       'isEngine',
     ],
+    '../src/kit.js': ['backoff', 'sleep', 'timeoutError', 'withDeadline'],
     '../src/testing.js': ['TestDatabase', 'badKeyStrings', 'dumpStore', 'openTestDatabase', 'tempDir'],
     '@agentdb/core': ['EncodedKey', 'Key', 'TypeTag', 'Value', 'runRange', 'tagRange'],
     'fast-check': ['default as fc'],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AgentDBError } from '@agentdb/core';
-import type { PutContext } from '@agentdb/engine/kit';
+import { type PutContext, sleep } from '@agentdb/engine/kit';
 import type pg from 'pg';
 import { CommitBatch, ServerFailure } from './commit-batch.js';
 import { commitTransactions, sweepExpired } from './commit-work.js';
@@ -210,8 +210,4 @@ async function discard(client: pg.PoolClient, broken: boolean): Promise<void> {
   } catch {
     client.release(true);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

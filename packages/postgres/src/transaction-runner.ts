@@ -7,7 +7,7 @@ import {
   invalidArgument,
 } from '@agentdb/core';
 import type { EngineTransaction, TransactionOptions } from '@agentdb/engine';
-import { KeyLocks } from '@agentdb/engine/kit';
+import { backoff, KeyLocks, timeoutError, withDeadline } from '@agentdb/engine/kit';
 import type { Committer } from './committer.js';
 import { PgTransaction } from './pg-transaction.js';
 import { newTxState, type TxContext, type TxState } from './tx-state.js';
@@ -31,10 +31,6 @@ interface Run<T> {
   retries: number;
   deadline: number | undefined;
   runId: string | undefined;
-}
-
-function timeoutError(): AgentDBError {
-  return new AgentDBError('TIMEOUT', 'the transaction ran past its timeoutMs; nothing was committed');
 }
 
 /**
@@ -103,8 +99,8 @@ export class TransactionRunner {
         // Queue behind other retries of the same keys in this process, holding what we depend on.
         release?.();
         release = undefined;
-        release = await byDeadline(this.#locks.acquire(outcome.keys), run.deadline, (r) => r());
-        if (attempt > 1) await byDeadline(backoff(attempt), run.deadline);
+        release = await withDeadline(this.#locks.acquire(outcome.keys), run.deadline, (r) => r());
+        if (attempt > 1) await withDeadline(backoff(attempt), run.deadline);
       }
     } catch (error) {
       this.stats.aborts++;
@@ -160,30 +156,4 @@ export class TransactionRunner {
 function failWith(state: TxState, error: unknown): unknown {
   for (const m of state.mutations) m.handle.fail(error);
   return error;
-}
-
-/** `p`, or `TIMEOUT` once `deadline` passes (then `abandon` gets p's value when it comes). */
-async function byDeadline<R>(
-  p: Promise<R>,
-  deadline: number | undefined,
-  abandon?: (r: R) => void,
-): Promise<R> {
-  if (deadline === undefined) return p;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeoutError()), Math.max(0, deadline - performance.now()));
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } catch (error) {
-    if (abandon !== undefined) p.then(abandon, () => {});
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(100, 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
