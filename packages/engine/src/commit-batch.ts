@@ -4,6 +4,7 @@ import { LogEntryBuilder, logEntryHeader } from './commit-log.js';
 import { keyId } from './key-bytes.js';
 import type { WalRetention } from './options.js';
 import type { RawEntry } from './read-view.js';
+import type { StagedScope } from './staged-scope.js';
 import { entryValue, isExpired } from './stored-entry.js';
 import type { PendingWrite } from './tx-state.js';
 import type { WriteScope } from './write-scope.js';
@@ -11,23 +12,22 @@ import type { WriteScope } from './write-scope.js';
 /**
  * One LMDB write transaction's worth of commits.
  *
- * Writes are staged in memory (last write per key wins) and reach LMDB once, when the batch finishes:
- * a key rewritten by many commits of one batch (an event log's head, a counter) costs one LMDB write,
- * and commit-time mutations read the staged, already decoded value. Reads during the batch (validation,
- * mutations) see staged writes first; a range read flushes the staging area so LMDB's range is exact.
- * Every commit still gets its own version and its own record in the batch's commit-log entry. The
- * version counter is read once and written back once. Nothing is staged for a transaction until its
- * checks and mutations have all succeeded.
+ * Writes go to the batch's staged scope (staged-scope.ts; last write per key wins) and reach LMDB once,
+ * after the batch: a key rewritten by many commits of one batch (an event log's head, a counter) costs
+ * one LMDB write, and commit-time mutations read the staged, already decoded value. Reads during the
+ * batch (validation, mutations, ranges) see staged writes first. Every commit still gets its own
+ * version and its own record in the batch's commit-log entry. The version counter is read once and
+ * written back once. Nothing is staged for a transaction until its checks and mutations have all
+ * succeeded.
  */
 export class CommitBatch {
-  readonly #scope: WriteScope;
+  readonly #scope: StagedScope;
   readonly #log = new LogEntryBuilder();
-  readonly #staged = new Map<string, PendingWrite>();
   readonly claims: BatchClaims;
   readonly now: number;
   #version: number;
 
-  constructor(scope: WriteScope, now: number) {
+  constructor(scope: StagedScope, now: number) {
     this.#scope = scope;
     this.claims = new BatchClaims(scope);
     this.now = now;
@@ -36,23 +36,20 @@ export class CommitBatch {
 
   /** The entry version of `key` now (0 when absent), staged writes included. */
   versionOf(key: Buffer): number {
-    const staged = this.#staged.get(keyId(key));
-    if (staged !== undefined) return staged.stored === null ? 0 : staged.version;
     return this.#scope.get(key)?.version ?? 0;
   }
 
   /** The live value of `key` now (`undefined` if absent or expired), staged writes included. */
   valueOf(key: Buffer): Value | undefined {
-    const staged = this.#staged.get(keyId(key));
+    const staged = this.#scope.staged(keyId(key));
     const stored = staged !== undefined ? staged.stored : (this.#scope.get(key)?.stored ?? null);
     if (stored === null || isExpired(stored, this.now)) return undefined;
     if (staged?.value !== undefined) return staged.value;
     return decodeValue(entryValue(stored));
   }
 
-  /** LMDB's range view, after flushing staged writes into it. */
+  /** The range as it is now, staged writes included. */
   range(start: Uint8Array, end: Uint8Array, reverse: boolean): Iterable<RawEntry> {
-    this.#flush();
     return this.#scope.range(start, end, reverse);
   }
 
@@ -67,24 +64,15 @@ export class CommitBatch {
     for (const w of writes.values()) {
       // The write is the batch's from now on: stamping it in place spares a staging copy.
       w.version = version;
-      this.#staged.set(w.id, w);
+      this.#scope.stage(w.id, w);
       if (w.expiresAt !== undefined) this.#scope.ttlAdd(w.expiresAt, w.key);
     }
     return version;
   }
 
-  #flush(): void {
-    for (const s of this.#staged.values()) {
-      if (s.stored === null) this.#scope.remove(s.key);
-      else this.#scope.put(s.key, s.stored, s.version);
-    }
-    this.#staged.clear();
-  }
-
   /** Writes staged entries, the counter and the log entry, then applies log retention. */
   finish(retention: WalRetention): void {
     if (this.#log.empty) return;
-    this.#flush();
     this.#scope.metaSet('version', this.#version);
     const { first, bytes } = this.#log.encode(this.now);
     this.#scope.logAppend(first, bytes);

@@ -1,3 +1,4 @@
+import type { Value } from '@agentdb/core';
 import { asBuffer, type RawEntry } from './read-view.js';
 import type { Claim, MetaName, WriteOp, WriteScope } from './write-scope.js';
 import { ttlIndexKey } from './write-scope.js';
@@ -10,15 +11,25 @@ import { ttlIndexKey } from './write-scope.js';
  * write-through that follows is only LMDB puts and deletes — which LMDB itself turns into a failed,
  * all-or-nothing commit if one of them fails.
  *
- * Reads see the staged writes first (a range merges them in key order), so the callback works on the
- * state it is building. `beforeWrite` is asked before every write is staged: the fault-injection seam
+ * It is also the commit batch's one staging area (commit-batch.ts): a key rewritten by many commits of
+ * a batch is written to LMDB once, with its last value. Reads see the staged writes first (a range
+ * merges them in key order), so the callback works on the state it is building. `beforeWrite` is asked before every write is staged: the fault-injection seam
  * of testing.ts (`failStorageWrites`), which fails a batch at any step of its preparation.
  */
+/** A staged data write: its stored bytes (`null` for a delete), version, and decoded value if known. */
+export interface StagedWrite {
+  key: Uint8Array;
+  stored: Uint8Array | null;
+  version: number;
+  /** The decoded value, when the writer had it (commit-time mutations): spares a decode on re-read. */
+  value?: Value;
+}
+
 export class StagedScope implements WriteScope {
   readonly #under: WriteScope;
   readonly #beforeWrite: (op: WriteOp) => void;
-  /** Data writes by key (latin1 of the key bytes): stored bytes and version, or `null` for a delete. */
-  readonly #data = new Map<string, { key: Uint8Array; stored: Uint8Array | null; version: number }>();
+  /** Data writes by key id (latin1 of the key bytes, `keyId`). */
+  readonly #data = new Map<string, StagedWrite>();
   readonly #ttl = new Map<string, { indexKey: Uint8Array; put: boolean }>();
   readonly #log = new Map<number, Uint8Array | null>();
   readonly #meta = new Map<MetaName, number>();
@@ -72,14 +83,26 @@ export class StagedScope implements WriteScope {
     while (s < staged.length) yield* live(staged[s++]!);
   }
 
+  /**
+   * Stages a data write under `id` (= `keyId(write.key)`, which the caller already has). The scope
+   * keeps `write` itself: the caller must not change it afterwards.
+   */
+  stage(id: string, write: StagedWrite): void {
+    this.#beforeWrite(write.stored === null ? 'remove' : 'put');
+    this.#data.set(id, write);
+  }
+
+  /** The staged write of key `id`, if any (`get` without the fallback to LMDB). */
+  staged(id: string): StagedWrite | undefined {
+    return this.#data.get(id);
+  }
+
   put(key: Uint8Array, stored: Uint8Array, version: number): void {
-    this.#beforeWrite('put');
-    this.#data.set(idOf(key), { key, stored, version });
+    this.stage(idOf(key), { key, stored, version });
   }
 
   remove(key: Uint8Array): void {
-    this.#beforeWrite('remove');
-    this.#data.set(idOf(key), { key, stored: null, version: 0 });
+    this.stage(idOf(key), { key, stored: null, version: 0 });
   }
 
   ttlAdd(expiresAt: number, key: Uint8Array): void {
@@ -165,6 +188,6 @@ function idOf(key: Uint8Array): string {
   return asBuffer(key).toString('latin1');
 }
 
-function* live(d: { key: Uint8Array; stored: Uint8Array | null; version: number }): Iterable<RawEntry> {
+function* live(d: StagedWrite): Iterable<RawEntry> {
   if (d.stored !== null) yield { key: d.key, stored: d.stored, version: d.version };
 }

@@ -209,7 +209,7 @@ export class Storage {
    * from the newest commit: a stale start is repaired and run again first. A batch that fails to
    * commit (disk full, I/O error) rejects with `STORAGE`, nothing of it written.
    */
-  async write<T>(fn: (scope: WriteScope) => T): Promise<T> {
+  async write<T>(fn: (scope: StagedScope) => T): Promise<T> {
     for (;;) {
       let out: T | typeof STALE;
       try {

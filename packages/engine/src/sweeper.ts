@@ -5,12 +5,12 @@ import type { Storage } from './storage.js';
 import { entryExpiry } from './stored-entry.js';
 import type { TtlClock } from './ttl-clock.js';
 import type { PendingWrite } from './tx-state.js';
-import type { WriteScope } from './write-scope.js';
+import type { StagedScope } from './staged-scope.js';
 import { pendingDelete } from './write-set.js';
 
 /** One sweep commit: deletes up to `limit` expired entries through the expiry index. */
 function sweepInScope(
-  scope: WriteScope,
+  scope: StagedScope,
   now: number,
   limit: number,
   retention: ResolvedOptions['walRetention'],
