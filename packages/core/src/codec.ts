@@ -46,6 +46,13 @@ const encoder = new Encoder({
   copyBuffers: true,
 });
 
+/**
+ * cbor-x's `RESET_BUFFER_MODE` (encode.js; not exported): the encoding is returned as a view and the
+ * next one starts at the same offset. codec.test.ts checks that two encodings share their bytes.
+ */
+const RESET_BUFFER_MODE = 1024;
+const modalEncoder = encoder as unknown as { encode(value: unknown, mode?: number): Uint8Array };
+
 export interface EncodeOptions extends ValidateOptions {
   /** Largest encoded size accepted, in bytes. Default 16 MiB. */
   maxBytes?: number;
@@ -62,9 +69,32 @@ export interface EncodeOptions extends ValidateOptions {
  * decodeValue(bytes); // { plan: ['search', 'answer'] }
  */
 export function encodeValue(value: unknown, options?: EncodeOptions): Uint8Array {
+  return checkedEncoding(value, options, 0);
+}
+
+/**
+ * `encodeValue`, handing the encoding to `use` as a view of the codec's own buffer instead of
+ * returning it: the view is valid only while `use` runs, so `use` copies what it keeps (the engine
+ * copies it into the stored entry anyway). The codec then writes every value over the same bytes,
+ * which spares an allocation per value and the garbage of a fresh 8 KiB buffer every few values.
+ * `use` must not encode another value before it is done with the view.
+ *
+ * @example
+ * const stored = encodeValueWith({ n: 1 }, undefined, (bytes) => Buffer.from(bytes), undefined); // a copy
+ */
+export function encodeValueWith<T, A>(
+  value: unknown,
+  options: EncodeOptions | undefined,
+  use: (bytes: Uint8Array, arg: A) => T,
+  arg: A,
+): T {
+  return use(checkedEncoding(value, options, RESET_BUFFER_MODE), arg);
+}
+
+function checkedEncoding(value: unknown, options: EncodeOptions | undefined, mode: number): Uint8Array {
   const max = options?.maxBytes ?? DEFAULT_MAX_VALUE_BYTES;
   const checked = walkValue(value, options, 'copy', negativeZero, max).result;
-  const bytes: Uint8Array = encoder.encode(checked);
+  const bytes = mode === 0 ? modalEncoder.encode(checked) : modalEncoder.encode(checked, mode);
   if (bytes.length > max) {
     const path = options?.name ?? 'value';
     throw new AgentDBError('INVALID_VALUE', `${path} is ${bytes.length} bytes encoded; the limit is ${max}`, {

@@ -14,7 +14,7 @@ export {
   plainCopy,
 } from './arguments.js';
 export { type Clock, readClock, systemClock } from './clock.js';
-export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue } from './codec.js';
+export { decodeValue, type EncodeOptions, encodeTrusted, encodeValue, encodeValueWith } from './codec.js';
 export { describe } from './describe.js';
 export {
   AgentDBError,

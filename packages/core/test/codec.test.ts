@@ -5,6 +5,7 @@ import {
   decodeValue,
   encodeTrusted,
   encodeValue,
+  encodeValueWith,
   isAgentDBError,
   isValue,
   isValueObject,
@@ -202,6 +203,40 @@ describe('bad values', () => {
     expect(() => decodeValue(new Uint8Array([0xff, 0xff, 0xff]))).toThrowError(
       expect.objectContaining({ code: 'CORRUPTION' }),
     );
+  });
+});
+
+describe('encodeValueWith', () => {
+  const view = (bytes: Uint8Array) => ({ buffer: bytes.buffer, offset: bytes.byteOffset, copy: Uint8Array.from(bytes) });
+
+  it('hands use() the same bytes encodeValue returns, and writes every value over the same buffer', () => {
+    const values: Value[] = [{ plan: ['search', 'answer'] }, 'x'.repeat(300), -0, new Uint8Array([1, 2, 3]), null];
+    const seen = values.map((v) => encodeValueWith(v, undefined, view, undefined));
+    values.forEach((v, i) => expect(seen[i]!.copy).toEqual(Uint8Array.from(encodeValue(v))));
+    // The reuse is what the function is for: if cbor-x changed its reset mode, this would fail.
+    for (const s of seen) expect([s.buffer, s.offset]).toEqual([seen[0]!.buffer, seen[0]!.offset]);
+  });
+
+  it('checks like encodeValue before use() runs', () => {
+    let called = false;
+    const use = () => {
+      called = true;
+    };
+    expect(() => encodeValueWith({ f: () => 1 }, undefined, use, undefined)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+    expect(() => encodeValueWith('x'.repeat(64), { maxBytes: 16 }, use, undefined)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+    expect(called).toBe(false);
+  });
+
+  it('leaves encodeValue results intact', () => {
+    const kept = encodeValue({ kept: true });
+    const before = Uint8Array.from(kept);
+    encodeValueWith({ other: 'x'.repeat(100) }, undefined, view, undefined);
+    expect(Uint8Array.from(kept)).toEqual(before);
+    expect(decodeValue(kept)).toEqual({ kept: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { checkOptions, checkPositiveNumber, encodeValue } from '@agentdb/core';
+import { checkOptions, checkPositiveNumber, encodeValueWith } from '@agentdb/core';
 import type { PutOptions } from './contract.js';
 import { checkKey, keyId } from './key-bytes.js';
 import { packEntry } from './stored-entry.js';
@@ -48,7 +48,7 @@ export function encodedPut(
   expiresAt: number | undefined,
   ctx: PutContext,
 ): PendingWrite {
-  const stored = packEntry(encodeValue(value, ctx.encodeOptions), expiresAt);
+  const stored = encodeValueWith(value, ctx.encodeOptions, packEntry, expiresAt);
   const id = keyId(k);
   return expiresAt === undefined
     ? { id, key: k, stored, version: 0 }
