@@ -167,21 +167,30 @@ function prefixOf(ns: string, runId: string, tag: number): Buffer {
 }
 
 function buildKey(ns: string, runId: string, tag: number, parts: readonly unknown[]): EncodedKey {
-  const prefix = prefixOf(ns, runId, tag);
-  const encodable: Encodable[] = [];
-  for (let i = 0; i < parts.length; i++) encodable.push(toEncodable(validatePart(parts[i], i)));
+  return appendParts(prefixOf(ns, runId, tag), parts, () => {
+    const encodable: Encodable[] = [];
+    for (let i = 0; i < parts.length; i++) encodable.push(toEncodable(validatePart(parts[i], i)));
+    return encodeTuple([ns, runId, tag, ...encodable]);
+  });
+}
+
+/**
+ * `prefix` followed by `parts`, each checked and written as the next tuple element, into a fresh
+ * buffer. Encodings that overflow the scratch buffer or the key limit go to `plain`, which reports them.
+ */
+function appendParts(prefix: Uint8Array, parts: readonly unknown[], plain: () => EncodedKey): EncodedKey {
   scratch.set(prefix, 0);
   let at = prefix.length;
-  try {
-    for (const part of encodable) {
-      scratch[at++] = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = toEncodable(validatePart(parts[i], i));
+    scratch[at++] = 0;
+    try {
       at = writeKey(part, scratch, at, true);
-      if (at > MAX_KEY_BYTES) break;
+    } catch {
+      return plain(); // overflowed the scratch buffer
     }
-  } catch {
-    at = SCRATCH_BYTES; // overflowed the scratch buffer: let the plain path report it
+    if (at > MAX_KEY_BYTES) return plain();
   }
-  if (at > MAX_KEY_BYTES) return encodeTuple([ns, runId, tag, ...encodable]);
   const out = Buffer.allocUnsafe(at);
   // Keys are short: a byte loop is cheaper than Buffer#copy's argument handling.
   for (let i = 0; i < at; i++) out[i] = scratch[i]!;
@@ -231,6 +240,25 @@ export const Key = {
   of(tag: number, runId: string, ...parts: KeyPart[]): EncodedKey {
     assertTypeTag(tag);
     return userKey(tag, runId, parts);
+  },
+  /**
+   * `key` with one more tuple part: the same bytes as building the longer tuple in one go, for a key
+   * built many times with only its last part changing (an index entry per sequence number), so the
+   * fixed parts are checked and encoded once.
+   *
+   * @example
+   * const byType = Key.of(0x10, 'run-1', 'by-type', 'start');
+   * Key.extend(byType, 7); // equal to Key.of(0x10, 'run-1', 'by-type', 'start', 7)
+   */
+  extend(key: EncodedKey, part: KeyPart): EncodedKey {
+    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_KEY_BYTES)
+      throw invalidArgument(`Key.extend needs an encoded key, got ${describe(key)}`);
+    return appendParts(key, [part], () => {
+      // Too long: the whole tuple's encoding reports it.
+      const d = decodeKey(key);
+      const ns = d.namespace === 'user' ? USER_NS : SYSTEM_NS;
+      return encodeTuple([ns, d.runId, d.tag, ...[...d.parts, part].map(toEncodable)]);
+    });
   },
 };
 

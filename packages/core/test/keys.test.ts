@@ -81,6 +81,30 @@ describe('key encoding', () => {
     );
   });
 
+  it('Key.extend(key, part) is the key of the longer tuple, byte for byte', () => {
+    fc.assert(
+      fc.property(tuple, (parts) => {
+        if (parts.length === 0) return;
+        const head = parts.slice(0, -1);
+        const last = parts.at(-1)!;
+        expect(Buffer.from(Key.extend(Key.trace('run-7', ...head), last))).toEqual(
+          Buffer.from(Key.trace('run-7', ...parts)),
+        );
+        expect(Buffer.from(Key.extend(Key.run(...head), last))).toEqual(Buffer.from(Key.run(...parts)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each([
+    ['a non-key', () => Key.extend('run-1' as never, 1)],
+    ['an empty key', () => Key.extend(new Uint8Array(0), 1)],
+    ['a bad part', () => Key.extend(Key.kv('r', 'a'), Number.NaN)],
+    ['a part that makes the key too long', () => Key.extend(Key.trace('r', 'x'.repeat(500), 'y'.repeat(500), 'z'.repeat(500)), 'w'.repeat(500))],
+  ])('Key.extend refuses %s with INVALID_ARGUMENT', (_name, call) => {
+    expect(call).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('decodes every key back to its owner and tuple', () => {
     fc.assert(
       fc.property(tuple, (parts) => {

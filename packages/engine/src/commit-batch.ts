@@ -39,10 +39,13 @@ export class CommitBatch {
     return this.#scope.get(key)?.version ?? 0;
   }
 
-  /** The live value of `key` now (`undefined` if absent or expired), staged writes included. */
-  valueOf(key: Buffer): Value | undefined {
-    const staged = this.#scope.staged(keyId(key));
-    const stored = staged !== undefined ? staged.stored : (this.#scope.get(key)?.stored ?? null);
+  /**
+   * The live value of `key` now (`undefined` if absent or expired), staged writes included. `id` is
+   * `keyId(key)`, when the caller has it.
+   */
+  valueOf(key: Buffer, id = keyId(key)): Value | undefined {
+    const staged = this.#scope.staged(id);
+    const stored = staged !== undefined ? staged.stored : (this.#scope.committed(key)?.stored ?? null);
     if (stored === null || isExpired(stored, this.now)) return undefined;
     if (staged?.value !== undefined) return staged.value;
     return decodeValue(entryValue(stored));

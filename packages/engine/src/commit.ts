@@ -70,7 +70,7 @@ function runMutations(
     if (mine !== undefined)
       return mine.expiresAt !== undefined && mine.expiresAt <= batch.now ? undefined : mine.value;
     const pending = state.writes.get(id);
-    if (pending === undefined) return batch.valueOf(key);
+    if (pending === undefined) return batch.valueOf(key, id);
     if (pending.stored === null || isExpired(pending.stored, batch.now)) return undefined;
     return pending.value ?? decodeValue(entryValue(pending.stored));
   };
@@ -98,7 +98,7 @@ function runMutations(
       writes.set(id, pendingDelete(w.key));
       continue;
     }
-    const write = encodedPut(w.key, w.value, w.expiresAt, ctx);
+    const write = encodedPut(w.key, w.value, w.expiresAt, ctx, id);
     // The decoded value is kept for later mutations of this key in the batch.
     write.value = w.value;
     writes.set(id, write);

@@ -62,6 +62,11 @@ export class StagedScope implements WriteScope {
     }
   }
 
+  /** The entry as LMDB holds it, ignoring what is staged. */
+  committed(key: Uint8Array): RawEntry | undefined {
+    return this.#under.get(key);
+  }
+
   get(key: Uint8Array): RawEntry | undefined {
     const staged = this.#data.get(idOf(key));
     if (staged === undefined) return this.#under.get(key);

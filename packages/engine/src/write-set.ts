@@ -41,15 +41,18 @@ export function pendingPut(
   return encodedPut(k, value, expiryOf(opts, ctx.ttlNow), ctx);
 }
 
-/** A pending write of `value` at a checked key with a resolved expiry (the value is checked here). */
+/**
+ * A pending write of `value` at a checked key with a resolved expiry (the value is checked here). `id`
+ * is `keyId(k)`, when the caller has it.
+ */
 export function encodedPut(
   k: Buffer,
   value: unknown,
   expiresAt: number | undefined,
   ctx: PutContext,
+  id = keyId(k),
 ): PendingWrite {
   const stored = encodeValueWith(value, ctx.encodeOptions, packEntry, expiresAt);
-  const id = keyId(k);
   return expiresAt === undefined
     ? { id, key: k, stored, version: 0 }
     : { id, key: k, stored, expiresAt, version: 0 };

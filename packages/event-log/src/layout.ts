@@ -50,7 +50,15 @@ function typeParts(eventType: string): [string, string] {
 
 /** The type-index entry of event `sequence`. */
 export function typeIndexKey(runId: string, eventType: string, sequence: number): EncodedKey {
-  return Key.of(TypeTag.Event, runId, ...typeParts(eventType), sequence);
+  return Key.extend(typeIndexPrefix(runId, eventType), sequence);
+}
+
+/**
+ * The type-index key of an event type without its sequence: an append builds it before its commit and
+ * `Key.extend`s it with the sequence inside the commit, so the lock is held for one part, not four.
+ */
+export function typeIndexPrefix(runId: string, eventType: string): EncodedKey {
+  return Key.of(TypeTag.Event, runId, ...typeParts(eventType));
 }
 
 /** Every type-index entry of one event type. */

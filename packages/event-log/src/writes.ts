@@ -9,7 +9,7 @@ import {
   metaKey,
   metaRecord,
   parseMeta,
-  typeIndexKey,
+  typeIndexPrefix,
 } from './layout.js';
 import type { Event } from './types.js';
 
@@ -28,7 +28,7 @@ import type { Event } from './types.js';
  */
 export function appendEvent(tx: EngineTransaction, runId: string, a: CheckedAppend): MutationHandle<Event> {
   const { eventType, payloadBytes, expected } = a;
-  typeIndexKey(runId, eventType, 0); // refuses an unusable key now rather than at commit
+  const byType = typeIndexPrefix(runId, eventType); // refuses an unusable key now rather than at commit
   const readBack = decodeValue(payloadBytes); // the payload exactly as `read` will return it
   const prefix = hashPrefix(eventType, payloadBytes);
   const clock = tx.clock;
@@ -54,7 +54,7 @@ export function appendEvent(tx: EngineTransaction, runId: string, a: CheckedAppe
     const prevHash = meta?.head ?? GENESIS_HASH;
     const hash = chainHash(prefix, sequence, timestamp, prevHash);
     ctx.put(key, eventRecord({ sequence, eventType, timestamp, payload: payloadBytes, prevHash, hash }));
-    ctx.put(typeIndexKey(runId, eventType, sequence), sequence);
+    ctx.put(Key.extend(byType, sequence), sequence);
     return {
       value: metaRecord({ length: sequence + 1, head: hash, timestamp }),
       result: { sequence, eventType, payload: readBack, timestamp, prevHash, hash },
