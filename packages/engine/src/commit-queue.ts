@@ -2,8 +2,14 @@ import { AgentDBError, isAgentDBError } from '@agentdb/core';
 import { commitInScope } from './commit.js';
 import { CommitBatch } from './commit-batch.js';
 import type { Durability, WalRetention } from './options.js';
+import type { StagedScope } from './staged-scope.js';
 import type { Storage } from './storage.js';
 import type { CommitOutcome, TxContext, TxState } from './tx-state.js';
+
+/** Resolves after the current event turn (its microtasks and I/O callbacks) has run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export interface CommitQueueOptions {
   durability: Durability;
@@ -14,7 +20,8 @@ export interface CommitQueueOptions {
 /**
  * Group commit. Transactions that finish while a batch is pending join it; the batch runs as one
  * synchronous callback inside one LMDB write transaction (see `CommitBatch`), and strict mode waits
- * for one flush for the whole batch. Each transaction is still validated and applied on its own, in
+ * for one flush for the whole batch. A batch of one transaction commits in-line on this thread when
+ * it can (`Storage.writeInline`): a caller that awaits every commit pays no thread hand-off. Each transaction is still validated and applied on its own, in
  * arrival order, seeing the writes of those before it.
  */
 export class CommitQueue {
@@ -65,16 +72,23 @@ export class CommitQueue {
   async #runBatch(): Promise<CommitOutcome[]> {
     let taken: TxState[] | undefined;
     let outcomes: CommitOutcome[];
+    const commitQueued = (scope: StagedScope): CommitOutcome[] => {
+      // Take everything queued up to now: later submissions start the next batch.
+      taken = this.#queue;
+      this.#queue = [];
+      const batch = new CommitBatch(scope, this.#ctx.ttlNow());
+      const decided = taken.map((state) => commitInScope(batch, state, this.#ctx));
+      batch.finish(this.#opts.walRetention);
+      return decided;
+    };
+    let inline = false;
     try {
-      outcomes = await this.#storage.write((scope) => {
-        // Take everything queued up to now: later submissions start the next batch.
-        taken = this.#queue;
-        this.#queue = [];
-        const batch = new CommitBatch(scope, this.#ctx.ttlNow());
-        const decided = taken.map((state) => commitInScope(batch, state, this.#ctx));
-        batch.finish(this.#opts.walRetention);
-        return decided;
-      });
+      // Everything submitted in this event turn joins the batch (the turn lmdb-js batches by, too).
+      await nextTurn();
+      // A lone commit — the caller awaits each commit before the next — is committed on this thread:
+      // the same transaction and fsync without the round trip through lmdb-js's write thread.
+      inline = this.#queue.length === 1 && this.#storage.canWriteInline();
+      outcomes = inline ? this.#storage.writeInline(commitQueued) : await this.#storage.write(commitQueued);
     } catch (cause) {
       // If the callback never ran, the queue still holds exactly this batch's transactions.
       if (taken === undefined) {
@@ -95,7 +109,8 @@ export class CommitQueue {
     }
     try {
       if (committed > 0) {
-        if (this.#opts.durability === 'strict') await this.#storage.flushed();
+        // An in-line commit is on disk already (strict: LMDB synced before transactionSync returned).
+        if (this.#opts.durability === 'strict' && !inline) await this.#storage.flushed();
         else if (this.#opts.durability === 'buffered') this.#storage.syncWithin(this.#opts.flushIntervalMs);
         this.#onCommitted(committed, last);
       }

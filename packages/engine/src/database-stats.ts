@@ -11,6 +11,12 @@ export interface DatabaseStats extends EngineStats {
    * (README, "Durability").
    */
   staleStarts: number;
+  /**
+   * Commits made in-line on the calling thread: a transaction that was alone in its batch (its caller
+   * awaits each commit), committed without a round trip through lmdb-js's write thread (README,
+   * "Group commit").
+   */
+  inlineCommits: number;
   durability: Durability;
   /** The database directory (the same as `location`). */
   path: string;

@@ -349,6 +349,7 @@ export class Database implements Engine {
       sizeBytes: this.#storage.sizeBytes(),
       reads: this.#storage.reads,
       staleStarts: this.#storage.staleStarts,
+      inlineCommits: this.#storage.inlineWrites,
       openSnapshots: this.#snapshots.size,
       durability: this.#opts.durability,
       path: this.#storage.path,
