@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { TraceType, Value } from '@agentdb/primitives';
+import { newId, type TraceType, type Value } from '@agentdb/primitives';
 import type { RawPut } from './raw-lmdb.js';
 
 const GENESIS = '0'.repeat(64);
@@ -75,7 +75,9 @@ export class RawTraces {
   }
 
   record(put: RawPut, traceType: TraceType, tags: readonly string[]): void {
-    const id = `t${(this.#count++).toString(36).padStart(20, '0')}`;
+    // The id AgentDB generates (nanoid): random ids insert all over the record range, as AgentDB's do.
+    const id = newId();
+    this.#count++;
     const timestamp = Date.now();
     const run = this.#run;
     put([run, 't', id], { id, traceType, timestamp, tags: [...tags], metadata: {} } as unknown as Value);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { TraceType, Value } from '@agentdb/primitives';
+import { newId, type TraceType, type Value } from '@agentdb/primitives';
 import Sqlite from 'better-sqlite3';
 
 /** `FULL` syncs the WAL at every commit (≈ strict); `NORMAL` only at checkpoints (≈ buffered). */
@@ -27,7 +27,6 @@ export class SqliteGlue {
   readonly #insertEvent: Sqlite.Statement;
   readonly #insertTrace: Sqlite.Statement;
   readonly #insertTag: Sqlite.Statement;
-  #traces = 0;
   readonly #recordMany: (run: string, trace: TraceType, tags: readonly string[], n: number) => void;
   readonly #kvPutMany: (run: string, keys: readonly string[], value: Value) => void;
   readonly #appendOne: (run: string, type: string, payload: Value) => number;
@@ -127,7 +126,8 @@ export class SqliteGlue {
   }
 
   #recordInTx(run: string, trace: TraceType, tags: readonly string[]): void {
-    const id = `t${(this.#traces++).toString(36).padStart(20, '0')}`;
+    // The id AgentDB generates (nanoid), as glue code would: random primary keys, as AgentDB's are.
+    const id = newId();
     const ts = Date.now();
     this.#insertTrace.run(
       run,
