@@ -74,12 +74,10 @@ export class EventLog {
     validateRunId(runId);
     const checked = checkAppend(eventType, payload, opts);
     let pending: MutationHandle<Event> | undefined;
-    await this.#db.transaction(
-      (tx) => {
-        pending = appendEvent(tx, runId, checked);
-      },
-      { runId },
-    );
+    // No `{ runId }` option: it only sets the default run of views, and these writes name their run.
+    await this.#db.transaction((tx) => {
+      pending = appendEvent(tx, runId, checked);
+    });
     return pending!;
   }
 

@@ -65,7 +65,8 @@ export class KVStore {
   async put(runId: string, key: string, value: Value, opts?: PutOptions): Promise<void> {
     validateRunId(runId);
     const checked = checkPutOptions(opts);
-    await this.#db.transaction((tx) => putValue(tx, runId, key, value, checked), { runId });
+    // No `{ runId }` option: it only sets the default run of views, and these writes name their run.
+    await this.#db.transaction((tx) => putValue(tx, runId, key, value, checked));
   }
 
   /**
@@ -76,7 +77,7 @@ export class KVStore {
    */
   async delete(runId: string, key: string): Promise<boolean> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => deleteEntry(tx, runId, key), { runId });
+    return this.#db.transaction((tx) => deleteEntry(tx, runId, key));
   }
 
   /**

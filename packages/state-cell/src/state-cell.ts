@@ -55,7 +55,8 @@ export class StateCell {
   async init(runId: string, name: string, value: Value): Promise<number> {
     validateRunId(runId);
     const checked = checkValue(value, 'value');
-    return this.#db.transaction((tx) => initCell(tx, runId, name, checked), { runId });
+    // No `{ runId }` option: it only sets the default run of views, and these writes name their run.
+    return this.#db.transaction((tx) => initCell(tx, runId, name, checked));
   }
 
   /**
@@ -90,7 +91,7 @@ export class StateCell {
   async set(runId: string, name: string, value: Value): Promise<number> {
     validateRunId(runId);
     const checked = checkValue(value, 'value');
-    return this.#db.transaction((tx) => setCell(tx, runId, name, checked), { runId });
+    return this.#db.transaction((tx) => setCell(tx, runId, name, checked));
   }
 
   /**
@@ -105,7 +106,7 @@ export class StateCell {
     validateRunId(runId);
     checkExpectedVersion(expectedVersion);
     const checked = checkValue(value, 'value');
-    return this.#db.transaction((tx) => casCell(tx, runId, name, expectedVersion, checked), { runId });
+    return this.#db.transaction((tx) => casCell(tx, runId, name, expectedVersion, checked));
   }
 
   /**
@@ -116,7 +117,7 @@ export class StateCell {
    */
   async delete(runId: string, name: string): Promise<boolean> {
     validateRunId(runId);
-    return this.#db.transaction((tx) => deleteCell(tx, runId, name), { runId });
+    return this.#db.transaction((tx) => deleteCell(tx, runId, name));
   }
 
   /**
@@ -146,7 +147,7 @@ export class StateCell {
   async transition<T>(runId: string, name: string, fn: TransitionFn<T>): Promise<TransitionOutcome<T>> {
     validateRunId(runId);
     checkTransitionFn<T>(fn);
-    return this.#db.transaction((tx) => transitionCell(tx, runId, name, fn), { runId });
+    return this.#db.transaction((tx) => transitionCell(tx, runId, name, fn));
   }
 
   /**
@@ -165,8 +166,6 @@ export class StateCell {
     validateRunId(runId);
     const checkedInitial = checkValue(initial, 'initial');
     checkTransitionFn<T>(fn);
-    return this.#db.transaction((tx) => transitionOrInitCell(tx, runId, name, checkedInitial, fn), {
-      runId,
-    });
+    return this.#db.transaction((tx) => transitionOrInitCell(tx, runId, name, checkedInitial, fn));
   }
 }

@@ -52,7 +52,8 @@ export class TraceStore {
   }
 
   #record(runId: string, rec: CheckedRecord): Promise<string> {
-    return this.#db.transaction((tx) => recordTrace(tx, runId, rec), { runId });
+    // No `{ runId }` option: it only sets the default run of views, and these writes name their run.
+    return this.#db.transaction((tx) => recordTrace(tx, runId, rec));
   }
 
   /**
