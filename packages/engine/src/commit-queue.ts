@@ -13,6 +13,8 @@ function nextTurn(): Promise<void> {
 
 export interface CommitQueueOptions {
   durability: Durability;
+  /** Whether a batch of one transaction may commit in-line (`Storage.writeInline`). */
+  inlineCommits: boolean;
   flushIntervalMs: number;
   walRetention: WalRetention;
 }
@@ -87,7 +89,7 @@ export class CommitQueue {
       await nextTurn();
       // A lone commit — the caller awaits each commit before the next — is committed on this thread:
       // the same transaction and fsync without the round trip through lmdb-js's write thread.
-      inline = this.#queue.length === 1 && this.#storage.canWriteInline();
+      inline = this.#opts.inlineCommits && this.#queue.length === 1 && this.#storage.canWriteInline();
       outcomes = inline ? this.#storage.writeInline(commitQueued) : await this.#storage.write(commitQueued);
     } catch (cause) {
       // If the callback never ran, the queue still holds exactly this batch's transactions.

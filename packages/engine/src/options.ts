@@ -44,6 +44,13 @@ export interface DatabaseOptions {
    * next step then fails with `TIMEOUT`); `0` never releases it. Default 60,000.
    */
   scanIdleTimeoutMs?: number;
+  /**
+   * Commit a transaction that is alone in its batch on the calling thread (lmdb-js `transactionSync`),
+   * which makes a caller that awaits each commit about 1.4× faster. While such a commit waits for
+   * LMDB's writer lock it blocks the event loop: turn this off when another process writing to the
+   * same directory may be stopped (a debugger, SIGSTOP) in the middle of a commit. Default `true`.
+   */
+  inlineCommits?: boolean;
 }
 
 /** Options after defaults, as the engine uses them. */
@@ -59,6 +66,7 @@ export interface ResolvedOptions {
   retries: number;
   readOnly: boolean;
   scanIdleTimeoutMs: number;
+  inlineCommits: boolean;
 }
 
 /**
@@ -77,6 +85,7 @@ const OPEN_OPTIONS: Record<keyof DatabaseOptions, true> = {
   retries: true,
   readOnly: true,
   scanIdleTimeoutMs: true,
+  inlineCommits: true,
 };
 const OPEN_OPTION_NAMES = Object.keys(OPEN_OPTIONS) as (keyof DatabaseOptions)[];
 
@@ -130,5 +139,6 @@ export function resolveOptions(opts: DatabaseOptions | undefined): ResolvedOptio
     retries: int('retries', 10, 1),
     readOnly: o.readOnly === undefined ? false : checkBoolean(o.readOnly, 'readOnly'),
     scanIdleTimeoutMs: int('scanIdleTimeoutMs', 60_000, 0),
+    inlineCommits: o.inlineCommits === undefined ? true : checkBoolean(o.inlineCommits, 'inlineCommits'),
   };
 }

@@ -81,6 +81,7 @@ describe('bad input is refused with the documented code and the store is unchang
     ['retention not an object', { walRetention: 5 }],
     ['retention by age 0 ms', { walRetention: { ms: 0 } }],
     ['retention of unknown shape', { walRetention: { days: 1 } }],
+    ['inlineCommits not a boolean', { path: '/tmp/x', inlineCommits: 'no' }],
   ])('open option %s → INVALID_ARGUMENT', async (_name, opts) => {
     await expect(Database.open(opts as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });

@@ -22,6 +22,13 @@ describe('in-line commits', () => {
     expect(await t.db.get(key(99))).toBe(-99);
   });
 
+  it('inlineCommits: false sends every commit to the write thread', async () => {
+    t = await openTestDatabase({ inlineCommits: false });
+    for (let i = 0; i < 5; i++) await t.db.transaction((tx) => tx.put(key(i), i));
+    expect(t.db.stats().inlineCommits).toBe(0);
+    expect(await t.db.get(key(4))).toBe(4);
+  });
+
   it('a lone commit that loses to a conflict is retried, and both writers end up applied', async () => {
     t = await openTestDatabase();
     await t.db.transaction((tx) => tx.put(key('n'), 0));
