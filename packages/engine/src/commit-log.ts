@@ -51,8 +51,10 @@ export interface CommitRecord {
 
 /** Accumulates the commits of one batch, encoding each as it is added, into one log entry. */
 export class LogEntryBuilder {
-  // Small to start (a lone commit logs ~100 bytes; a 64 KiB start cost 3% of a sequential commit), doubled as needed.
-  #out = Buffer.allocUnsafe(4096);
+  // Small to start (a lone commit logs ~100 bytes; a 64 KiB start cost 3% of a sequential commit), doubled
+  // as needed. Under 4 KiB, so it is a slice of Node's buffer pool: 4 KiB itself is a fresh allocation
+  // (~3 µs, measured).
+  #out = Buffer.allocUnsafe(2048);
   #at = HEADER + 4;
   #first = 0;
   #count = 0;
