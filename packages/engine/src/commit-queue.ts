@@ -23,8 +23,9 @@ export interface CommitQueueOptions {
  * Group commit. Transactions that finish while a batch is pending join it; the batch runs as one
  * synchronous callback inside one LMDB write transaction (see `CommitBatch`), and strict mode waits
  * for one flush for the whole batch. A batch of one transaction commits in-line on this thread when
- * it can (`Storage.writeInline`): a caller that awaits every commit pays no thread hand-off. Each transaction is still validated and applied on its own, in
- * arrival order, seeing the writes of those before it.
+ * it can (`Storage.writeInline`): a caller that awaits every commit pays no thread hand-off. Each
+ * transaction is still validated and applied on its own, in arrival order, seeing the writes of those
+ * before it.
  */
 export class CommitQueue {
   readonly #storage: Storage;

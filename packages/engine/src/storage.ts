@@ -238,8 +238,9 @@ export class Storage {
 
   /**
    * True when `writeInline` may run now: no asynchronous write transaction of this environment is
-   * queued or running. lmdb-js's write thread runs a batch's callbacks on this thread, so a
-   * transaction begun here while it holds the writer lock would wait for a thread that waits for it.
+   * queued or running. Begun while lmdb-js's write thread has a batch open, `transactionSync` joins
+   * that batch instead of committing on its own, so an in-line commit would be acknowledged before
+   * the batch's fsync (test/inline-commit.test.ts).
    */
   canWriteInline(): boolean {
     return this.#asyncWrites === 0;
