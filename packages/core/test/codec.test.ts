@@ -207,12 +207,22 @@ describe('bad values', () => {
 });
 
 describe('encodeValueWith', () => {
-  const view = (bytes: Uint8Array) => ({ buffer: bytes.buffer, offset: bytes.byteOffset, copy: Uint8Array.from(bytes) });
+  const view = (bytes: Uint8Array) => ({
+    buffer: bytes.buffer,
+    offset: bytes.byteOffset,
+    copy: Uint8Array.from(bytes),
+  });
 
   it('hands use() the same bytes encodeValue returns, and writes every value over the same buffer', () => {
-    const values: Value[] = [{ plan: ['search', 'answer'] }, 'x'.repeat(300), -0, new Uint8Array([1, 2, 3]), null];
+    const values: Value[] = [
+      { plan: ['search', 'answer'] },
+      'x'.repeat(300),
+      -0,
+      new Uint8Array([1, 2, 3]),
+      null,
+    ];
     const seen = values.map((v) => encodeValueWith(v, undefined, view, undefined));
-    values.forEach((v, i) => expect(seen[i]!.copy).toEqual(Uint8Array.from(encodeValue(v))));
+    for (const [i, v] of values.entries()) expect(seen[i]!.copy).toEqual(Uint8Array.from(encodeValue(v)));
     // The reuse is what the function is for: if cbor-x changed its reset mode, this would fail.
     for (const s of seen) expect([s.buffer, s.offset]).toEqual([seen[0]!.buffer, seen[0]!.offset]);
   });

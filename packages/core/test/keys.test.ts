@@ -100,7 +100,10 @@ describe('key encoding', () => {
     ['a non-key', () => Key.extend('run-1' as never, 1)],
     ['an empty key', () => Key.extend(new Uint8Array(0), 1)],
     ['a bad part', () => Key.extend(Key.kv('r', 'a'), Number.NaN)],
-    ['a part that makes the key too long', () => Key.extend(Key.trace('r', 'x'.repeat(500), 'y'.repeat(500), 'z'.repeat(500)), 'w'.repeat(500))],
+    [
+      'a part that makes the key too long',
+      () => Key.extend(Key.trace('r', 'x'.repeat(500), 'y'.repeat(500), 'z'.repeat(500)), 'w'.repeat(500)),
+    ],
   ])('Key.extend refuses %s with INVALID_ARGUMENT', (_name, call) => {
     expect(call).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

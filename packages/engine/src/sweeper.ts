@@ -1,11 +1,11 @@
 import { CommitBatch } from './commit-batch.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
+import type { StagedScope } from './staged-scope.js';
 import type { Storage } from './storage.js';
 import { entryExpiry } from './stored-entry.js';
 import type { TtlClock } from './ttl-clock.js';
 import type { PendingWrite } from './tx-state.js';
-import type { StagedScope } from './staged-scope.js';
 import { pendingDelete } from './write-set.js';
 
 /** One sweep commit: deletes up to `limit` expired entries through the expiry index. */

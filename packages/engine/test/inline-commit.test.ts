@@ -57,48 +57,46 @@ describe('in-line commits', () => {
     expect(t.db.stats().inlineCommits).toBe(before + 1);
   });
 
-  it(
-    'lone commits, bursts and sweeps interleaved: every commit lands, in-line or not, and nothing waits forever',
-    { timeout: 60_000 },
-    async () => {
-      // Lone commits go to the write thread whenever a sweep or a batch is in flight there; a commit
-      // that waited forever would fail this test by its timeout.
-      t = await openTestDatabase({ sweepIntervalMs: 0 });
-      const model = new Map<string, number>();
-      let n = 0;
-      const put = (k: number) => {
-        const v = n++;
-        model.set(String(k), v);
-        return t.db.transaction((tx) => tx.put(key(k), v, { ttlMs: 60_000 }));
-      };
-      const start = t.db.stats();
-      for (let round = 0; round < 200; round++) {
-        const pending: Promise<unknown>[] = [];
-        switch (round % 4) {
-          case 0: // a sweep's write transaction, then a lone commit in the next turn
-            pending.push(t.db.sweepExpired());
-            await new Promise((resolve) => setImmediate(resolve));
-            pending.push(put(round % 50));
-            break;
-          case 1: // a burst in one turn
-            for (let i = 0; i < 10; i++) pending.push(put((round + i) % 50));
-            break;
-          case 2: // a lone commit, awaited
-            await put(round % 50);
-            break;
-          default: // a lone commit racing a burst submitted one turn later
-            pending.push(put(round % 50));
-            await new Promise((resolve) => setImmediate(resolve));
-            for (let i = 0; i < 5; i++) pending.push(put((round + 7 * i) % 50));
-        }
-        await Promise.all(pending);
+  it('lone commits, bursts and sweeps interleaved: every commit lands, in-line or not, and nothing waits forever', {
+    timeout: 60_000,
+  }, async () => {
+    // Lone commits go to the write thread whenever a sweep or a batch is in flight there; a commit
+    // that waited forever would fail this test by its timeout.
+    t = await openTestDatabase({ sweepIntervalMs: 0 });
+    const model = new Map<string, number>();
+    let n = 0;
+    const put = (k: number) => {
+      const v = n++;
+      model.set(String(k), v);
+      return t.db.transaction((tx) => tx.put(key(k), v, { ttlMs: 60_000 }));
+    };
+    const start = t.db.stats();
+    for (let round = 0; round < 200; round++) {
+      const pending: Promise<unknown>[] = [];
+      switch (round % 4) {
+        case 0: // a sweep's write transaction, then a lone commit in the next turn
+          pending.push(t.db.sweepExpired());
+          await new Promise((resolve) => setImmediate(resolve));
+          pending.push(put(round % 50));
+          break;
+        case 1: // a burst in one turn
+          for (let i = 0; i < 10; i++) pending.push(put((round + i) % 50));
+          break;
+        case 2: // a lone commit, awaited
+          await put(round % 50);
+          break;
+        default: // a lone commit racing a burst submitted one turn later
+          pending.push(put(round % 50));
+          await new Promise((resolve) => setImmediate(resolve));
+          for (let i = 0; i < 5; i++) pending.push(put((round + 7 * i) % 50));
       }
-      const end = t.db.stats();
-      expect(end.commits - start.commits).toBe(n);
-      const inline = end.inlineCommits - start.inlineCommits;
-      expect(inline).toBeGreaterThanOrEqual(50); // at least every awaited lone commit
-      expect(inline).toBeLessThan(n);
-      for (const [k, v] of model) expect(await t.db.get(key(k))).toBe(v);
-    },
-  );
+      await Promise.all(pending);
+    }
+    const end = t.db.stats();
+    expect(end.commits - start.commits).toBe(n);
+    const inline = end.inlineCommits - start.inlineCommits;
+    expect(inline).toBeGreaterThanOrEqual(50); // at least every awaited lone commit
+    expect(inline).toBeLessThan(n);
+    for (const [k, v] of model) expect(await t.db.get(key(k))).toBe(v);
+  });
 });
